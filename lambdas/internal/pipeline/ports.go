@@ -181,33 +181,40 @@ type NormalizedResult struct {
 	Format       string
 	CollectedAt  time.Time // zero when the payload carried none
 	ReportedAt   time.Time // zero when the payload carried none
+	Abnormal     bool      // some observation is flagged abnormal
+	Critical     bool      // some observation is critical
 	Observations []Observation
 	Issues       []Issue
 	NormalizedAt time.Time
 }
 
-// Observation is one normalized test result.
+// Observation is one normalized test result (mirrors labresult.Result without the lab's
+// identifiers).
 type Observation struct {
-	Code          string // LOINC code
-	Display       string // test name
-	Value         float64
-	HasValue      bool   // false for non-numeric results (see Text)
+	Code          string  // canonical LOINC code
+	Name          string  // test name
+	Panel         string  // panel code, if known
+	Value         float64 // canonical value; meaningful only when Numeric
+	Numeric       bool
 	Text          string // non-numeric result text
-	Unit          string // UCUM unit after normalization
+	Comparator    string // "<", "<=", ">", ">=" or ""
+	Unit          string // canonical UCUM unit
 	OriginalValue string
 	OriginalUnit  string
 	RefLow        *float64
 	RefHigh       *float64
-	RangeSource   string // where the reference range came from (lab / default table / none)
-	Flag          string // L, H, LL, HH, N, A or "" when no range applies
+	RangeSource   string // "sender", "table:<citation>" or "none"
+	Flag          string // N, L, H, LL, HH, A or N/A (no range, no flag)
 	Critical      bool
+	Rejected      bool // value not usable (implausible, unknown unit ...)
 }
 
-// Issue is a warning raised during normalization (code + field, no values).
+// Issue is a warning raised during normalization (machine code + field, no values).
 type Issue struct {
-	Code    string
-	Field   string
-	Message string
+	Severity string
+	Code     string
+	Field    string
+	Message  string
 }
 
 // Contact is where a patient is notified.
