@@ -52,8 +52,8 @@ func twoNumbers(a, b string) (*float64, *float64, bool) {
 	return &x, &y, true
 }
 
-// parseNumber parses a decimal number as written in lab messages (no
-// exponents, no hex, no NaN/Inf).
+// parseNumber parses a decimal number as written in lab messages (an
+// exponent is tolerated for JSON numbers; no hex, no NaN/Inf).
 func parseNumber(s string) (float64, error) {
 	if s == "" {
 		return 0, strconv.ErrSyntax
@@ -65,6 +65,8 @@ func parseNumber(s string) (float64, error) {
 			digits++
 		case c == '.':
 		case (c == '-' || c == '+') && i == 0:
+		case (c == 'e' || c == 'E') && digits > 0 && i < len(s)-1:
+		case (c == '-' || c == '+') && (s[i-1] == 'e' || s[i-1] == 'E'):
 		default:
 			return 0, strconv.ErrSyntax
 		}
