@@ -52,7 +52,8 @@ type Error struct {
 	Code       string // e.g. "validation_failed", "conflict", "payload_too_large"
 	Message    string
 	Problems   []Problem
-	Err        error // cause, for logs of internal errors; never returned to clients
+	HL7Ack     []byte // HL7 v2 ACK (AE / AR) for HL7 v2 senders, when the payload was HL7
+	Err        error  // cause, for logs of internal errors; never returned to clients
 }
 
 func (e *Error) Error() string {
