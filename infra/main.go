@@ -1,0 +1,102 @@
+// Command infra is the labsecure CDK app: it builds every selected environment (context
+// "env", default all) from typed configuration and synthesizes it. It exits non-zero on a
+// configuration error, on a violated security control (the synth gate) and on any error
+// annotation (missing mandatory tags, unacknowledged cdk-nag findings), whether it runs under
+// `cdk synth` or directly.
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/appcontext"
+	"github.com/labsecure/labsecure/constructs/cfn"
+	"github.com/labsecure/labsecure/constructs/tags"
+	"github.com/labsecure/labsecure/infra/config"
+	"github.com/labsecure/labsecure/infra/stacks"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() (code int) {
+	defer jsii.Close()
+	// Feature flags live in code (appcontext), so cdk synth and a direct run agree.
+	props := &awscdk.AppProps{PostCliContext: appcontext.FeatureFlags()}
+	if os.Getenv("CDK_OUTDIR") == "" {
+		// Run directly (not under the cdk CLI): write where `cdk synth` would.
+		props.Outdir = jsii.String("cdk.out")
+	}
+	app := awscdk.NewApp(props)
+	ctx := func(key string) string {
+		if v, ok := app.Node().TryGetContext(jsii.String(key)).(string); ok {
+			return v
+		}
+		return ""
+	}
+	all := config.Defaults()
+	for _, env := range all {
+		env.Resolve(ctx("account"), ctx("region"), os.Getenv("CDK_DEFAULT_ACCOUNT"), os.Getenv("CDK_DEFAULT_REGION"))
+	}
+	selected, err := config.Select(all, ctx("env"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "labsecure:", err)
+		return 2
+	}
+	failed := false
+	for _, env := range selected {
+		if _, err := stacks.Build(app, env); err != nil {
+			failed = true
+			fmt.Fprintf(os.Stderr, "labsecure: environment %s is not valid:\n", env.Name)
+			for _, line := range strings.Split(err.Error(), "\n") {
+				fmt.Fprintln(os.Stderr, "  -", line)
+			}
+		}
+	}
+	if failed {
+		return 2
+	}
+	tags.Enforce(app, tags.Mandatory)
+
+	var outdir string
+	if err := synth(app, &outdir); err != nil {
+		fmt.Fprintln(os.Stderr, "labsecure: synth failed:", err)
+		return 1
+	}
+	stacksOut, err := cfn.LoadAssembly(outdir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "labsecure:", err)
+		return 1
+	}
+	errorsFound := 0
+	for _, s := range stacksOut {
+		for _, m := range s.Messages {
+			if m.Level == "error" {
+				errorsFound++
+				fmt.Fprintf(os.Stderr, "[error] %s %s: %s\n", s.StackName, m.Path, m.Text)
+			}
+		}
+	}
+	if errorsFound > 0 {
+		fmt.Fprintf(os.Stderr, "labsecure: %d synth error(s); nothing may be deployed until they are fixed or acknowledged\n", errorsFound)
+		return 1
+	}
+	return 0
+}
+
+// synth runs app.Synth, turning a jsii panic (a failing validation plugin, a construct
+// error) into an error.
+func synth(app awscdk.App, outdir *string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	asm := app.Synth(nil)
+	*outdir = *asm.Directory()
+	return nil
+}

@@ -1,0 +1,55 @@
+// Package stacks composes the labsecure constructs into the stacks of one environment:
+// foundation (keys, network, logging), database, application, pipeline and edge. Every value
+// that differs between environments comes from config.Environment.
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/tags"
+	"github.com/labsecure/labsecure/infra/config"
+)
+
+// MetadataKey is the template-level Metadata key under which every labsecure stack records
+// its environment and the environment values the control checks depend on.
+const MetadataKey = "Labsecure"
+
+// newStack creates one stack of the environment, named "labsecure-<env>-<part>", tagged with
+// the mandatory tags and the given Component, and stamped with the control metadata.
+func newStack(scope constructs.Construct, env *config.Environment, part, component, description string) (awscdk.Stack, error) {
+	name := env.StackName(part)
+	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
+		StackName:             jsii.String(name),
+		Description:           jsii.String(fmt.Sprintf("labsecure %s %s (%s)", env.Name, part, description)),
+		Env:                   &awscdk.Environment{Account: jsii.String(env.Account), Region: jsii.String(env.Region)},
+		TerminationProtection: jsii.Bool(env.DeletionProtection),
+	})
+	// The VPC construct checks its AZs against the stack's AZ lookup; answering the lookup
+	// from config keeps synth offline and the AZ names deterministic.
+	azKey := fmt.Sprintf("availability-zones:account=%s:region=%s", env.Account, env.Region)
+	stack.Node().SetContext(jsii.String(azKey), env.AvailabilityZones())
+	t := env.MandatoryTags()
+	t["Component"] = component
+	if err := tags.Apply(stack, t); err != nil {
+		return nil, fmt.Errorf("stack %s: %w", name, err)
+	}
+	notApplicable := map[string]any{}
+	for id, reason := range env.NotApplicable {
+		notApplicable[id] = reason
+	}
+	stack.AddMetadata(jsii.String(MetadataKey), map[string]any{
+		"Environment":           env.Name,
+		"Part":                  part,
+		"BackupRetentionDays":   env.BackupRetentionDays,
+		"AppLogRetentionDays":   env.AppLogRetentionDays,
+		"AuditLogRetentionDays": env.AuditLogRetentionDays,
+		"NoncurrentVersionDays": env.NoncurrentVersionDays,
+		"DeletionProtection":    env.DeletionProtection,
+		"MultiAZDatabase":       env.DatabaseReaders > 0,
+		"NotApplicable":         notApplicable,
+	})
+	return stack, nil
+}
