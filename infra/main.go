@@ -26,7 +26,7 @@ func main() {
 func run() (code int) {
 	defer jsii.Close()
 	// Feature flags live in code (appcontext), so cdk synth and a direct run agree.
-	props := &awscdk.AppProps{PostCliContext: appcontext.FeatureFlags()}
+	props := &awscdk.AppProps{PostCliContext: appcontext.Context()}
 	if os.Getenv("CDK_OUTDIR") == "" {
 		// Run directly (not under the cdk CLI): write where `cdk synth` would.
 		props.Outdir = jsii.String("cdk.out")

@@ -25,3 +25,12 @@ func FeatureFlags() *map[string]any {
 	}
 	return &m
 }
+
+// Context returns the feature flags plus the settings the CDK CLI passes that the templates
+// depend on: construct paths in resource metadata (aws:cdk:path), which every control finding
+// and report names. Use it as awscdk.AppProps PostCliContext.
+func Context() *map[string]any {
+	m := FeatureFlags()
+	(*m)["aws:cdk:enable-path-metadata"] = true
+	return m
+}

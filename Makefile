@@ -1,0 +1,76 @@
+# labsecure build, synth and test entry points. Only Go, git and npm need to be installed:
+# everything else (Node 24, the CDK CLI, the emulators) comes pinned from .tools/.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := synth
+
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
+# jsii prints an end-of-life banner for some Node versions; the pinned Node 24 is supported.
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+LAMBDAS    := $(patsubst lambdas/%/main.go,%,$(wildcard lambdas/*/main.go))
+BOOTSTRAPS := $(foreach l,$(LAMBDAS),build/lambdas/$(l)/bootstrap)
+TOOLS      := .tools/node_modules/.package-lock.json
+GO_SOURCES := $(shell find lambdas -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
+REPORTS    ?= reports
+
+.PHONY: synth list test vet bench bench-synth bench-controls fuzz-short pipeline-demo lambdas tools clean
+
+## tools: install the pinned Node, CDK CLI and emulators from .tools/package-lock.json
+tools: $(TOOLS)
+$(TOOLS): .tools/package.json .tools/package-lock.json
+	npm ci --prefix .tools --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## lambdas: prebuild every handler as an arm64 provided.al2023 bootstrap (reproducible)
+lambdas: $(BOOTSTRAPS)
+build/lambdas/%/bootstrap: $(GO_SOURCES)
+	@mkdir -p $(@D)
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -buildvcs=false -ldflags='-s -w' -o $@ ./lambdas/$*
+
+## synth: the main job. Synthesize every environment offline into cdk.out (through the pinned
+## CDK CLI, with the control gate) and write the control report to $(REPORTS)/.
+synth: tools lambdas
+	cdk synth --quiet $(if $(ENV),-c env=$(ENV))
+	@echo "== stacks in cdk.out"
+	@ls -1 cdk.out/*.template.json | sed 's|cdk.out/||; s|.template.json||' | while read -r s; do \
+	  printf '  %-40s %6s bytes  %4s resources\n' "$$s" "$$(wc -c < cdk.out/$$s.template.json)" \
+	    "$$(grep -o '"Type": "AWS::[^"]*"' cdk.out/$$s.template.json | wc -l)"; done
+	@if [ -d infra/controlreport ]; then go run ./infra/controlreport -assembly cdk.out -out $(REPORTS); fi
+
+## list: the stacks, as the CDK CLI lists them
+list: tools lambdas
+	cdk list
+
+## test: everything CI runs: vet, every Go test (construct, stack and Terratest suites, the
+## emulator-backed pipeline tests)
+test: tools lambdas vet
+	go test -count=1 -timeout 40m ./...
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "not gofmt-formatted:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+
+## fuzz-short: a short run of every fuzz target (no panics allowed)
+FUZZTIME ?= 10s
+fuzz-short:
+	@for pkg in $$(go list ./lambdas/...); do \
+	  for f in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f"; go test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; done
+
+## bench: every benchmark (medians: run with COUNT=5 and read the output with benchstat)
+COUNT ?= 5
+bench: tools lambdas
+	go test -run '^$$' -bench . -benchmem -count $(COUNT) ./constructs/... ./lambdas/... ./test/... | tee bench.txt
+
+## bench-synth: cold build, warm rebuild-and-synth, and CDK validator on vs off
+bench-synth: tools lambdas
+	go test -run '^$$' -bench 'Synth|Build' -benchtime 1x -count $(COUNT) -timeout 60m ./infra/bench | tee bench-synth.txt
+
+## pipeline-demo: run the lab pipeline locally on the emulators and print what happens per message
+pipeline-demo: tools
+	go run ./test/pipeline/cmd/demo
+
+clean:
+	rm -rf cdk.out build $(REPORTS) bench.txt bench-synth.txt
