@@ -1,0 +1,45 @@
+package data
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// isolatedSubnets selects the VPC's isolated tier: no route to or from the internet.
+func isolatedSubnets() *awsec2.SubnetSelection {
+	return &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}
+}
+
+// newStoreSecurityGroup creates a security group that has no outbound rule and admits the
+// store's port only from the given client security groups (never from a CIDR range).
+func newStoreSecurityGroup(scope constructs.Construct, vpc awsec2.IVpc, description string, port int, clients []awsec2.ISecurityGroup) awsec2.SecurityGroup {
+	sg := awsec2.NewSecurityGroup(scope, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
+		Vpc:              vpc,
+		Description:      jsii.String(description),
+		AllowAllOutbound: jsii.Bool(false),
+	})
+	for _, c := range clients {
+		allowClient(sg, c, port, "client security group")
+	}
+	return sg
+}
+
+// allowClient opens port on the store's group to one client group. It goes through the
+// Connections API so that a client group without all-outbound also gets the matching egress
+// rule, and so that a client in another stack gets the rule placed where no cycle arises.
+func allowClient(sg awsec2.SecurityGroup, client awsec2.ISecurityGroup, port int, why string) {
+	sg.Connections().AllowFrom(client, awsec2.Port_Tcp(jsii.Number(float64(port))), jsii.String(fmt.Sprintf("%s to port %d", why, port)))
+}
+
+// checkClients reports a nil entry in a list of client security groups.
+func checkClients(pkg, prop string, clients []awsec2.ISecurityGroup) error {
+	for i, c := range clients {
+		if c == nil {
+			return fmt.Errorf("%s: %s[%d] is nil; fix: pass the security groups of the services that connect (or none and call AllowFrom later)", pkg, prop, i)
+		}
+	}
+	return nil
+}

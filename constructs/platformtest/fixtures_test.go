@@ -1,0 +1,89 @@
+package platformtest
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/data"
+	"github.com/labsecure/labsecure/constructs/keys"
+	"github.com/labsecure/labsecure/constructs/network"
+)
+
+// shared are the foundation resources every construct under test receives.
+type shared struct {
+	vpc                          awsec2.IVpc
+	dataKey, secretsKey, logsKey awskms.IKey
+	appSG, otherSG               awsec2.SecurityGroup
+}
+
+// build adds the foundation fixtures and every construct variant to the stack.
+func build(stack awscdk.Stack) error {
+	var s shared
+	var err error
+	if s.dataKey, err = newKey(stack, "DataKey", "pt-data", false); err != nil {
+		return err
+	}
+	if s.secretsKey, err = newKey(stack, "SecretsKey", "pt-secrets", false); err != nil {
+		return err
+	}
+	if s.logsKey, err = newKey(stack, "LogsKey", "pt-logs", true); err != nil {
+		return err
+	}
+	net, err := network.New(stack, "Net", &network.Props{
+		CIDR: "10.0.0.0/16", AvailabilityZones: []string{"us-east-1a", "us-east-1b"},
+		FlowLogKey: s.logsKey, FlowLogRetentionDays: 14, InterfaceEndpoints: []string{},
+	})
+	if err != nil {
+		return err
+	}
+	s.vpc = net.Vpc
+	s.appSG = awsec2.NewSecurityGroup(stack, jsii.String("AppSG"), &awsec2.SecurityGroupProps{Vpc: s.vpc, AllowAllOutbound: jsii.Bool(false)})
+	s.otherSG = awsec2.NewSecurityGroup(stack, jsii.String("OtherSG"), &awsec2.SecurityGroupProps{Vpc: s.vpc, AllowAllOutbound: jsii.Bool(false)})
+	record("appSG", s.appSG)
+	record("otherSG", s.otherSG)
+
+	for _, f := range []func(awscdk.Stack, *shared) error{buildData} {
+		if err := f(stack, &s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newKey(stack awscdk.Stack, id, alias string, cwl bool) (awskms.IKey, error) {
+	k, err := keys.New(stack, id, &keys.Props{Alias: alias, CloudWatchLogs: cwl})
+	if err != nil {
+		return nil, fmt.Errorf("fixture key %s: %w", id, err)
+	}
+	name := map[string]string{"DataKey": "dataKey", "SecretsKey": "secretsKey", "LogsKey": "logsKey"}[id]
+	record(name, k)
+	return k, nil
+}
+
+// buildData adds the data constructs: defaults plus variations.
+func buildData(stack awscdk.Stack, s *shared) error {
+	pg, err := data.NewAuroraCluster(stack, "AuroraPg", &data.AuroraProps{
+		Vpc: s.vpc, StorageKey: s.dataKey, SecretsKey: s.secretsKey, LogsKey: s.logsKey,
+		LogRetentionDays: 14, BackupRetentionDays: 7,
+		ClientSecurityGroups: []awsec2.ISecurityGroup{s.appSG},
+	})
+	if err != nil {
+		return err
+	}
+	record("pgSG", pg.SecurityGroup)
+	my, err := data.NewAuroraCluster(stack, "AuroraMy", &data.AuroraProps{
+		Vpc: s.vpc, Engine: data.EngineMySQL, Readers: 2, InstanceClass: "r6g.large",
+		StorageKey: s.dataKey, SecretsKey: s.secretsKey, LogsKey: s.logsKey,
+		LogRetentionDays: 60, BackupRetentionDays: 35, Retain: true,
+		ClusterIdentifier: "pt-mysql", DatabaseName: "lab",
+	})
+	if err != nil {
+		return err
+	}
+	my.AllowFrom(s.otherSG)
+	record("mySG", my.SecurityGroup)
+	return nil
+}
