@@ -56,6 +56,16 @@ type Environment struct {
 	ServiceDesiredCount int // default 2
 	ServiceMaxCount     int // default 4 (seed 003: up to 4 tasks in production)
 
+	// DocumentDB adds a 3-node DocumentDB cluster and Redis an ElastiCache Redis replication
+	// group to the database stack, for the platforms that need them (seed 000). Default: off.
+	DocumentDB bool
+	Redis      bool
+
+	// CertificateARN is the ACM certificate of the ALB's HTTPS listener (in Region). When a
+	// Domain is set and this is empty, a DNS-validated certificate is created. Offline synth
+	// uses PlaceholderCertificateARN; deploying to a real account requires a real one.
+	CertificateARN string
+
 	// MFARequired makes Cognito MFA required (true) or optional (false).
 	MFARequired bool
 
@@ -64,8 +74,6 @@ type Environment struct {
 	// Domain is optional: with it the ALB gets an HTTPS certificate for the domain and Route 53
 	// aliases are created.
 	Domain *Domain
-	// ReplicaRegion, when set, turns on cross-region replication of critical buckets (seed 000).
-	ReplicaRegion string
 
 	// Tags are the mandatory tags of seed 003 that are not derived (Environment and
 	// Application are set from Name and the application name).
@@ -100,6 +108,10 @@ const Application = "labsecure"
 // OfflineAccount is the placeholder account used when no account is configured, so synth
 // works offline. Deploying requires a real account (the CDK CLI sets CDK_DEFAULT_ACCOUNT).
 const OfflineAccount = "111111111111"
+
+// PlaceholderCertificateARN stands in for the ALB certificate when synthesizing for the
+// offline account. Validation refuses it for any real account.
+const PlaceholderCertificateARN = "arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
 
 // DefaultRegion is used when no region is configured (seed 000 runs in us-east-1).
 const DefaultRegion = "us-east-1"
@@ -163,7 +175,8 @@ func Defaults() map[string]*Environment {
 	prod.ServiceDesiredCount = 2
 	prod.ServiceMaxCount = 4
 	prod.MFARequired = true
-	prod.ReplicaRegion = "us-west-2"
+	prod.DocumentDB = true
+	prod.Redis = true
 	prod.Tags.CostCenter = "operations"
 	prod.Tags.Compliance = "hipaa pii-storage audit-required"
 

@@ -52,10 +52,11 @@ func TestInvalidConfig(t *testing.T) {
 		{"prod without readers", func(e *Environment) { e.DatabaseReaders = 0 }, "DatabaseReaders", "1 or more"},
 		{"fargate combination", func(e *Environment) { e.ServiceMemoryMiB = 512 }, "ServiceMemoryMiB", "1024 CPU with 2048 MiB"},
 		{"alarm e-mail", func(e *Environment) { e.AlarmEmail = "ops" }, "AlarmEmail", "ops@example.org"},
-		{"replica in same region", func(e *Environment) { e.ReplicaRegion = e.Region }, "ReplicaRegion", "us-west-2"},
 		{"domain outside zone", func(e *Environment) {
 			e.Domain = &Domain{Name: "portal.other.org", HostedZoneID: "Z0123456789ABC", HostedZoneName: "lab.org"}
 		}, "Domain.Name", "under Domain.HostedZoneName"},
+		{"placeholder certificate for a real account", func(e *Environment) { e.Account = "222222222222" }, "CertificateARN", "account 222222222222"},
+		{"no certificate", func(e *Environment) { e.CertificateARN = "" }, "CertificateARN", "set Domain to create one"},
 		{"not applicable without reason", func(e *Environment) { e.NotApplicable = map[string]string{"LS-X-1": ""} }, "NotApplicable[LS-X-1]", "write why"},
 	}
 	for _, c := range cases {

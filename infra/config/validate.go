@@ -135,9 +135,16 @@ func (e *Environment) Validate() error {
 				"leave empty to create a DNS-validated certificate, or paste the ARN from ACM")
 		}
 	}
-	if e.ReplicaRegion != "" && (!regionRE.MatchString(e.ReplicaRegion) || e.ReplicaRegion == e.Region) {
-		add("ReplicaRegion", fmt.Sprintf("%q", e.ReplicaRegion), "must be another AWS region than Region",
-			"set a second region such as us-west-2, or leave empty to disable replication")
+	switch {
+	case e.CertificateARN == "" && e.Domain == nil:
+		add("CertificateARN", `""`, "the ALB listens on HTTPS only and needs a certificate",
+			"set CertificateARN to an ACM certificate in Region, or set Domain to create one")
+	case e.CertificateARN == PlaceholderCertificateARN && e.Account != OfflineAccount:
+		add("CertificateARN", "the offline placeholder", "a real account needs a real certificate",
+			"set CertificateARN to an ACM certificate ARN of account "+e.Account+", or set Domain to create one")
+	case e.CertificateARN != "" && !certARNRE.MatchString(e.CertificateARN):
+		add("CertificateARN", fmt.Sprintf("%q", e.CertificateARN), "not an ACM certificate ARN",
+			"paste the ARN from ACM (arn:aws:acm:<region>:<account>:certificate/<id>)")
 	}
 	tagFields := []struct{ field, value string }{
 		{"Tags.CostCenter", e.Tags.CostCenter}, {"Tags.Owner", e.Tags.Owner},
@@ -183,6 +190,9 @@ func validFargate(cpu, mem int) bool {
 func (e *Environment) Resolve(contextAccount, contextRegion, envAccount, envRegion string) {
 	e.Account = firstNonEmpty(e.Account, contextAccount, envAccount, OfflineAccount)
 	e.Region = firstNonEmpty(e.Region, contextRegion, envRegion, DefaultRegion)
+	if e.CertificateARN == "" && e.Domain == nil && e.Account == OfflineAccount {
+		e.CertificateARN = PlaceholderCertificateARN
+	}
 }
 
 func firstNonEmpty(vals ...string) string {
