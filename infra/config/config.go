@@ -220,7 +220,6 @@ func (e *Environment) MandatoryTags() map[string]string {
 	}
 }
 
-
 // NotApplicableIDs returns the control IDs marked not applicable, sorted.
 func (e *Environment) NotApplicableIDs() []string {
 	ids := make([]string, 0, len(e.NotApplicable))
