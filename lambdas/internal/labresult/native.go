@@ -3,6 +3,7 @@ package labresult
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -132,8 +133,13 @@ func (p *nativeParser) object(raw []byte, path string) (map[string]json.RawMessa
 	var obj map[string]json.RawMessage
 	if err := dec.Decode(&obj); err != nil || obj == nil {
 		what := "is not a JSON object"
-		if se, ok := err.(*json.SyntaxError); ok {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
 			what = fmt.Sprintf("is not valid JSON (syntax error at byte %d)", se.Offset)
+		case err != nil && !errors.As(err, &te):
+			what = "is not valid JSON (truncated or empty)"
 		}
 		p.reject(path, path+" "+what, "send a JSON object")
 		return nil, false
