@@ -156,7 +156,8 @@ func New(scope constructs.Construct, id string, props *Props) (*Network, error) 
 			Description:      jsii.String("Interface VPC endpoints: HTTPS from inside the VPC only"),
 			AllowAllOutbound: jsii.Bool(false),
 		})
-		sg.AddIngressRule(awsec2.Peer_Ipv4(vpc.VpcCidrBlock()), awsec2.Port_Tcp(jsii.Number(443)), jsii.String("HTTPS from the VPC"), nil)
+		// The literal CIDR (not the VPC token) lets rule engines such as cdk-nag evaluate the rule.
+		sg.AddIngressRule(awsec2.Peer_Ipv4(jsii.String(props.CIDR)), awsec2.Port_Tcp(jsii.Number(443)), jsii.String("HTTPS from the VPC"), nil)
 		n.EndpointsSecurityGroup = sg
 		names := slices.Clone(endpoints)
 		sort.Strings(names)
