@@ -320,7 +320,7 @@ func TestNetworkFlowLogsEndpointsDefaultSG(t *testing.T) {
 	}
 	sg := byPath(t, secure, "AWS::EC2::SecurityGroup", "/EndpointsSecurityGroup/")
 	ing := sg.List("SecurityGroupIngress")
-	if len(ing) != 1 || !strings.Contains(js(ing[0]), `"FromPort":443`) || strings.Contains(js(ing[0]), "0.0.0.0/0") || !strings.Contains(js(ing[0]), "CidrBlock") {
+	if len(ing) != 1 || !strings.Contains(js(ing[0]), `"FromPort":443`) || strings.Contains(js(ing[0]), "0.0.0.0/0") || !strings.Contains(js(ing[0]), `"CidrIp":"10.40.0.0/16"`) {
 		t.Errorf("endpoint SG ingress must be HTTPS from the VPC CIDR only: %s", js(ing))
 	}
 	if len(tmpl.OfType("Custom::VpcRestrictDefaultSG")) != 1 {
