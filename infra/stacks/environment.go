@@ -11,6 +11,7 @@ import (
 type Environment struct {
 	Config     *config.Environment
 	Foundation *Foundation
+	Database   *Database
 }
 
 // Build validates the environment's configuration and creates all its stacks under scope.
@@ -21,6 +22,9 @@ func Build(scope constructs.Construct, env *config.Environment) (*Environment, e
 	e := &Environment{Config: env}
 	var err error
 	if e.Foundation, err = NewFoundation(scope, env); err != nil {
+		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
+	}
+	if e.Database, err = NewDatabase(scope, env, e.Foundation); err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}
 	return e, nil
