@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/data"
@@ -17,6 +18,7 @@ type shared struct {
 	vpc                          awsec2.IVpc
 	dataKey, secretsKey, logsKey awskms.IKey
 	appSG, otherSG               awsec2.SecurityGroup
+	appendRole                   awsiam.Role
 }
 
 // build adds the foundation fixtures and every construct variant to the stack.
@@ -44,6 +46,8 @@ func build(stack awscdk.Stack) error {
 	s.otherSG = awsec2.NewSecurityGroup(stack, jsii.String("OtherSG"), &awsec2.SecurityGroupProps{Vpc: s.vpc, AllowAllOutbound: jsii.Bool(false)})
 	record("appSG", s.appSG)
 	record("otherSG", s.otherSG)
+	s.appendRole = awsiam.NewRole(stack, jsii.String("AppendRole"), &awsiam.RoleProps{AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil)})
+	record("appendRole", s.appendRole)
 
 	for _, f := range []func(awscdk.Stack, *shared) error{buildData} {
 		if err := f(stack, &s); err != nil {
@@ -85,5 +89,61 @@ func buildData(stack awscdk.Stack, s *shared) error {
 	}
 	my.AllowFrom(s.otherSG)
 	record("mySG", my.SecurityGroup)
+
+	results, err := data.NewTable(stack, "Results", &data.TableProps{
+		PartitionKey: data.Key{Name: "result_id"},
+		Key:          s.dataKey,
+		Indexes:      []data.Index{{Name: "by-patient", PartitionKey: data.Key{Name: "patient_key"}, SortKey: data.Key{Name: "received_at", Type: data.TypeNumber}}},
+	})
+	if err != nil {
+		return err
+	}
+	audit, err := data.NewTable(stack, "Audit", &data.TableProps{
+		PartitionKey: data.Key{Name: "stream"}, SortKey: data.Key{Name: "seq", Type: data.TypeNumber},
+		Key: s.dataKey, AppendOnly: true, TTLAttribute: "expires_at", ContributorInsights: true,
+		RecoveryPeriodDays: 14, Retain: true,
+	})
+	if err != nil {
+		return err
+	}
+	audit.GrantAppend(s.appendRole)
+	if _, err := data.NewTable(stack, "Scratch", &data.TableProps{
+		PartitionKey: data.Key{Name: "id"}, Key: s.dataKey,
+		Provisioned: &data.Capacity{Read: 2, Write: 1}, DisableDeletionProtection: true,
+	}); err != nil {
+		return err
+	}
+
+	docdb, err := data.NewDocumentDB(stack, "DocDb", &data.DocumentDBProps{
+		Vpc: s.vpc, StorageKey: s.dataKey, SecretsKey: s.secretsKey, LogsKey: s.logsKey,
+		LogRetentionDays: 30, BackupRetentionDays: 35,
+		ClientSecurityGroups: []awsec2.ISecurityGroup{s.appSG},
+	})
+	if err != nil {
+		return err
+	}
+	record("docdbSG", docdb.SecurityGroup)
+
+	redis, err := data.NewRedis(stack, "Cache", &data.RedisProps{
+		Vpc: s.vpc, Key: s.dataKey, SecretsKey: s.secretsKey, LogsKey: s.logsKey,
+		LogRetentionDays: 14, ClientSecurityGroups: []awsec2.ISecurityGroup{s.appSG},
+	})
+	if err != nil {
+		return err
+	}
+	record("redisSG", redis.SecurityGroup)
+	record("redisToken", redis.AuthToken)
+
+	if _, err := data.NewBackupPlan(stack, "BackupTagged", &data.BackupPlanProps{Key: s.dataKey, DailyRetentionDays: 35, WeeklyRetentionDays: 90}); err != nil {
+		return err
+	}
+	if _, err := data.NewBackupPlan(stack, "BackupListed", &data.BackupPlanProps{
+		Key: s.dataKey, DailyRetentionDays: 7,
+		Resources: []string{*pg.Cluster.ClusterArn(), *results.Table.TableArn()},
+	}); err != nil {
+		return err
+	}
+	record("pgCluster", pg.Cluster)
+	record("resultsTable", results.Table)
 	return nil
 }

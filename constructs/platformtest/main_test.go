@@ -334,3 +334,10 @@ func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+func toMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func toJSONValue(l []any) any { return l }
