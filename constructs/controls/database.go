@@ -262,7 +262,7 @@ func rdsIAMAuth() Control {
 //	                 writer and at least DbReaders readers; a standalone instance is MultiAZ.
 //	Reports on:      AWS::RDS::DBCluster, AWS::RDS::DBInstance
 //	Scenarios:
-//	  SKIP: MultiAz is false for the stack, or no cluster / standalone instance.
+//	  SKIP: MultiAz and MultiAZDatabase are false for the stack, or no cluster / standalone instance.
 //	  PASS: instances referencing the cluster >= 1 + DbReaders; standalone MultiAZ true.
 //	  FAIL: fewer instances, or a standalone single-AZ instance.
 func rdsMultiAZ() Control {
@@ -274,8 +274,8 @@ func rdsMultiAZ() Control {
 		ResourceTypes: types,
 		Remediation:   "Give the cluster Readers (awsrds.ClusterInstance_Provisioned) up to the environment's DbReaders.",
 		Check: func(c *Context) []Finding {
-			if !c.Settings.MultiAz {
-				c.Skip("the environment does not promise multi-AZ (Labsecure.MultiAz is false)")
+			if !c.Settings.MultiAz && !c.Settings.MultiAZDatabase {
+				c.Skip("the environment does not promise multi-AZ databases (Labsecure.MultiAz and MultiAZDatabase are false)")
 				return nil
 			}
 			return perResource(types, func(c *Context, r *cfn.Resource) string {

@@ -24,15 +24,20 @@
 //
 //	"Metadata": {
 //	  "Labsecure": {
-//	    "Environment": "prod",            // required to group stacks; dev | staging | prod | ...
-//	    "BackupRetentionDays": 35,        // LS-BAK-001 minimum; default 35 (seed 000)
-//	    "AppLogRetentionDays": 14,        // LS-LOG-003 ECS application logs; default 14 (seed 000)
-//	    "LogRetentionDays": 60,           // LS-LOG-004 Lambda / API logs; default 60 (seed 004)
-//	    "MultiAz": true,                  // LS-RDS-007, LS-NET-005, LS-ECS-003 apply; default false
-//	    "DbReaders": 2,                   // Aurora readers required when MultiAz; default 2 (seed 000)
-//	    "DeletionProtection": true,       // LS-BAK-003 applies; default false
-//	    "NotApplicable": {                // control ID -> reason; shown in every report
-//	      "LS-EDGE-001": "no CloudFront in this environment: the portal is served by the ALB"
+//	    "Environment": "prod",          // groups stacks; dev | staging | prod | ...
+//	    "Part": "database",             // informational: foundation | database | application | ...
+//	    "BackupRetentionDays": 35,      // LS-BAK-001 minimum; default 35 (seed 000)
+//	    "AppLogRetentionDays": 14,      // LS-LOG-003 ECS application logs; default 14 (seed 000)
+//	    "LogRetentionDays": 60,         // LS-LOG-004 Lambda logs; default AppLogRetentionDays
+//	                                    //   when that key is present, else 60 (seed 004)
+//	    "AuditLogRetentionDays": 365,   // recorded, not checked yet
+//	    "NoncurrentVersionDays": 180,   // LS-S3-006 minimum, never below 180 (seed 000)
+//	    "MultiAz": true,                // LS-NET-005, LS-ECS-003 (and LS-RDS-007) apply; default false
+//	    "MultiAZDatabase": true,        // LS-RDS-007 applies; default false
+//	    "DbReaders": 2,                 // Aurora readers LS-RDS-007 wants; default 2 (seed 000)
+//	    "DeletionProtection": true,     // LS-BAK-003 applies; default false
+//	    "NotApplicable": {              // control ID -> reason; shown in every report
+//	      "LS-CF-001": "no CloudFront in this environment: the portal is served by the ALB"
 //	    }
 //	  }
 //	}

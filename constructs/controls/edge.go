@@ -159,7 +159,7 @@ func cfOriginAccess() Control {
 					s3 = true
 					oac := mapGet(o, "OriginAccessControlId")
 					oai, _ := mapGet(so, "OriginAccessIdentity").(string)
-					if oac == nil && oai == "" && mapGet(so, "OriginAccessIdentity") == nil {
+					if oac == nil && oai == "" {
 						bad = append(bad, fmt.Sprintf("S3 origin %v has neither origin access control nor identity", mapGet(o, "Id")))
 					}
 				}

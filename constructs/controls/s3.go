@@ -197,7 +197,8 @@ const MinNoncurrentDays = 180
 // s3NoncurrentRetention
 //
 //	Rule Identifier: LS-S3-006
-//	Description:     Noncurrent versions (revisions and deletes) are kept at least 180 days.
+//	Description:     Noncurrent versions (revisions and deletes) are kept at least 180 days
+//	                 (or the environment's NoncurrentVersionDays when larger).
 //	Reports on:      AWS::S3::Bucket
 //	Scenarios:
 //	  SKIP: no bucket in the stack.
@@ -216,14 +217,14 @@ func s3NoncurrentRetention() Control {
 				}
 				for _, p := range [][]string{{"NoncurrentVersionExpiration", "NoncurrentDays"}, {"NoncurrentVersionExpirationInDays"}} {
 					if v, ok := cfn.Lookup(rule, p...); ok {
-						if n, ok := cfn.AsInt(v); ok && n < MinNoncurrentDays {
+						if n, ok := cfn.AsInt(v); ok && n < c.Settings.NoncurrentVersionDays {
 							bad = append(bad, fmt.Sprintf("rule %d expires noncurrent versions after %d days", i, n))
 						}
 					}
 				}
 			}
 			if len(bad) > 0 {
-				return strings.Join(bad, "; ") + fmt.Sprintf(" (minimum %d)", MinNoncurrentDays)
+				return strings.Join(bad, "; ") + fmt.Sprintf(" (minimum %d)", c.Settings.NoncurrentVersionDays)
 			}
 			return ""
 		}),

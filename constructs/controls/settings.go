@@ -18,13 +18,21 @@ const UnspecifiedEnvironment = "unspecified"
 // metadata (see the package documentation). The zero value is not meant to be used: call
 // DefaultSettings or ParseSettings.
 type Settings struct {
-	Environment         string
+	Environment string
+	// Part names the stack's role (foundation, database, application, ...); informational.
+	Part                string
 	BackupRetentionDays int
 	AppLogRetentionDays int
 	LogRetentionDays    int
-	MultiAz             bool
-	DbReaders           int
-	DeletionProtection  bool
+	// AuditLogRetentionDays is recorded for reports; no control reads it yet.
+	AuditLogRetentionDays int
+	// NoncurrentVersionDays raises the LS-S3-006 minimum above the seed's 180 days.
+	NoncurrentVersionDays int
+	MultiAz               bool
+	// MultiAZDatabase makes LS-RDS-007 apply even when MultiAz is false.
+	MultiAZDatabase    bool
+	DbReaders          int
+	DeletionProtection bool
 	// NotApplicable maps control IDs to the reason they do not apply to the stack.
 	NotApplicable map[string]string
 }
@@ -32,12 +40,13 @@ type Settings struct {
 // DefaultSettings are the seed values used when a key is absent.
 func DefaultSettings() Settings {
 	return Settings{
-		Environment:         UnspecifiedEnvironment,
-		BackupRetentionDays: 35,
-		AppLogRetentionDays: 14,
-		LogRetentionDays:    60,
-		DbReaders:           2,
-		NotApplicable:       map[string]string{},
+		Environment:           UnspecifiedEnvironment,
+		BackupRetentionDays:   35,
+		AppLogRetentionDays:   14,
+		LogRetentionDays:      60,
+		NoncurrentVersionDays: MinNoncurrentDays,
+		DbReaders:             2,
+		NotApplicable:         map[string]string{},
 	}
 }
 
@@ -52,6 +61,11 @@ func ParseSettings(t *cfn.Template, known map[string]bool) (Settings, error) {
 	m, ok := raw.(map[string]any)
 	if !ok {
 		return s, fmt.Errorf("Metadata.%s must be an object, got %T", MetadataKey, raw)
+	}
+	if _, ok := m["LogRetentionDays"]; !ok {
+		if n, ok := cfn.AsInt(m["AppLogRetentionDays"]); ok {
+			s.LogRetentionDays = n
+		}
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -68,7 +82,13 @@ func ParseSettings(t *cfn.Template, known map[string]bool) (Settings, error) {
 				return s, fmt.Errorf("%s must be a non-empty string such as \"prod\", got %v", field, v)
 			}
 			s.Environment = str
-		case "BackupRetentionDays", "AppLogRetentionDays", "LogRetentionDays", "DbReaders":
+		case "Part":
+			str, ok := v.(string)
+			if !ok {
+				return s, fmt.Errorf("%s must be a string such as \"database\", got %v", field, v)
+			}
+			s.Part = str
+		case "BackupRetentionDays", "AppLogRetentionDays", "LogRetentionDays", "DbReaders", "AuditLogRetentionDays", "NoncurrentVersionDays":
 			n, ok := cfn.AsInt(v)
 			if !ok || n < 0 {
 				return s, fmt.Errorf("%s must be a non-negative whole number, got %v", field, v)
@@ -85,15 +105,25 @@ func ParseSettings(t *cfn.Template, known map[string]bool) (Settings, error) {
 				s.LogRetentionDays = n
 			case "DbReaders":
 				s.DbReaders = n
+			case "AuditLogRetentionDays":
+				s.AuditLogRetentionDays = n
+			case "NoncurrentVersionDays":
+				if n < MinNoncurrentDays {
+					return s, fmt.Errorf("%s is %d: the seed requires at least %d days (six months)", field, n, MinNoncurrentDays)
+				}
+				s.NoncurrentVersionDays = n
 			}
-		case "MultiAz", "DeletionProtection":
+		case "MultiAz", "DeletionProtection", "MultiAZDatabase":
 			b, ok := cfn.AsBool(v)
 			if !ok {
 				return s, fmt.Errorf("%s must be true or false, got %v", field, v)
 			}
-			if k == "MultiAz" {
+			switch k {
+			case "MultiAz":
 				s.MultiAz = b
-			} else {
+			case "MultiAZDatabase":
+				s.MultiAZDatabase = b
+			default:
 				s.DeletionProtection = b
 			}
 		case "NotApplicable":
@@ -112,7 +142,7 @@ func ParseSettings(t *cfn.Template, known map[string]bool) (Settings, error) {
 				s.NotApplicable[id] = rs
 			}
 		default:
-			return s, fmt.Errorf("%s: unknown key (known: Environment, BackupRetentionDays, AppLogRetentionDays, LogRetentionDays, MultiAz, DbReaders, DeletionProtection, NotApplicable)", field)
+			return s, fmt.Errorf("%s: unknown key (known: Environment, Part, BackupRetentionDays, AppLogRetentionDays, LogRetentionDays, AuditLogRetentionDays, NoncurrentVersionDays, MultiAz, MultiAZDatabase, DbReaders, DeletionProtection, NotApplicable)", field)
 		}
 	}
 	return s, nil
