@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/appcontext"
 	"github.com/labsecure/labsecure/constructs/cfn"
 	"github.com/labsecure/labsecure/constructs/tags"
+	"github.com/labsecure/labsecure/infra/acks"
 	"github.com/labsecure/labsecure/infra/config"
 	"github.com/labsecure/labsecure/infra/stacks"
 )
@@ -52,8 +54,13 @@ func run() (code int) {
 		return 2
 	}
 	failed := false
+	now := time.Now().UTC()
 	for _, env := range selected {
-		if _, err := stacks.Build(app, env); err != nil {
+		built, err := stacks.Build(app, env)
+		if err == nil {
+			stacks.SuppressNag(env.Name, built.Stacks(), acks.Nag, now)
+		}
+		if err != nil {
 			failed = true
 			fmt.Fprintf(os.Stderr, "labsecure: environment %s is not valid:\n", env.Name)
 			for _, line := range strings.Split(err.Error(), "\n") {
@@ -65,6 +72,7 @@ func run() (code int) {
 		return 2
 	}
 	tags.Enforce(app, tags.Mandatory)
+	stacks.ApplyNag(app)
 
 	var outdir string
 	if err := synth(app, &outdir); err != nil {

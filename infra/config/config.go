@@ -158,6 +158,7 @@ func Defaults() map[string]*Environment {
 	staging.VPCCIDR = "10.20.0.0/16"
 	staging.BackupRetentionDays = 14
 	staging.MFARequired = true
+	staging.DeletionProtection = true
 	staging.ServiceDesiredCount = 2
 	staging.DatabaseReaders = 1
 

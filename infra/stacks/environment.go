@@ -3,6 +3,8 @@ package stacks
 import (
 	"fmt"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/labsecure/labsecure/infra/config"
 )
@@ -28,4 +30,16 @@ func Build(scope constructs.Construct, env *config.Environment) (*Environment, e
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}
 	return e, nil
+}
+
+// Stacks returns the environment's stacks in deployment order.
+func (e *Environment) Stacks() []awscdk.Stack {
+	var out []awscdk.Stack
+	if e.Foundation != nil {
+		out = append(out, e.Foundation.Stack)
+	}
+	if e.Database != nil {
+		out = append(out, e.Database.Stack)
+	}
+	return out
 }
