@@ -165,7 +165,11 @@ func (p *nativeParser) unknown(obj map[string]json.RawMessage, known map[string]
 			allowed = append(allowed, a)
 		}
 		sort.Strings(allowed)
-		p.reject(prefix+truncate(k, 40), "unknown field", "remove it; allowed fields: "+strings.Join(allowed, ", "))
+		name := truncate(k, 40)
+		if name == "" {
+			name = `""`
+		}
+		p.reject(prefix+name, "unknown field", "remove it; allowed fields: "+strings.Join(allowed, ", "))
 	}
 }
 
