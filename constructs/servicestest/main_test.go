@@ -26,6 +26,7 @@ type fixture struct {
 	defaults   awscdk.Stack // every construct with its defaults
 	variations awscdk.Stack // the same constructs with props changed
 	bad        awscdk.Stack // scratch stack for bad-props calls (never inspected)
+	badEU      awscdk.Stack // scratch stack in eu-west-1 (region checks)
 	dataKey    awskms.Key
 	logsKey    awskms.Key
 	msgKey     awskms.Key
@@ -94,6 +95,7 @@ func synthesize() (code int, err error) {
 	f.defaults = awscdk.NewStack(app, jsii.String("Defaults"), &awscdk.StackProps{Env: env})
 	f.variations = awscdk.NewStack(app, jsii.String("Variations"), &awscdk.StackProps{Env: env})
 	f.bad = awscdk.NewStack(app, jsii.String("BadProps"), &awscdk.StackProps{Env: env})
+	f.badEU = awscdk.NewStack(app, jsii.String("BadPropsEU"), &awscdk.StackProps{Env: &awscdk.Environment{Account: env.Account, Region: jsii.String("eu-west-1")}})
 	for _, s := range []awscdk.Stack{f.defaults, f.variations} {
 		s.Node().SetContext(jsii.String("availability-zones:account=111111111111:region=us-east-1"), []string{"us-east-1a", "us-east-1b"})
 	}
@@ -116,8 +118,10 @@ func synthesize() (code int, err error) {
 		}
 	}
 	// The bad-props stack must stay empty: constructors validate before creating anything.
-	if n := len(*f.bad.Node().Children()); n != 0 {
-		return 1, fmt.Errorf("bad-props calls created %d constructs", n)
+	for _, s := range []awscdk.Stack{f.bad, f.badEU} {
+		if kids := *s.Node().Children(); len(kids) != 0 {
+			return 1, fmt.Errorf("bad-props calls created %d constructs in %s, first %s", len(kids), *s.StackName(), *kids[0].Node().Path())
+		}
 	}
 
 	asm := app.Synth(nil)
