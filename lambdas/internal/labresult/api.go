@@ -75,12 +75,12 @@ const (
 	CodeFlagDisagrees       = "flag-disagrees"
 	CodeUnitMismatchCode    = "unit-code-mismatch"
 	CodeNarrativeMismatch   = "narrative-mismatch"
-	CodeUnknownStatus       = "unknown-status"
 	CodeMissingField        = "missing-field"
 	CodeIgnoredSegment      = "ignored-segment"
 	CodeBadDate             = "bad-date"
 	CodeNoResults           = "no-results"
 	CodeMissingCode         = "missing-code"
+	CodeWithdrawnResult     = "withdrawn-result"
 )
 
 // Issue is a warning about, or rejection of, part of a report.
@@ -105,21 +105,24 @@ type ValidationError struct {
 	Problems []Problem
 }
 
+// Error names the fields at fault but not the problem texts, so that it can
+// be logged without carrying values from the message; send Problems to the
+// client.
 func (e *ValidationError) Error() string {
 	if e == nil || len(e.Problems) == 0 {
 		return "invalid lab report"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "invalid %s lab report: ", e.Format)
+	fmt.Fprintf(&b, "invalid %s lab report: %d problem(s) at ", e.Format, len(e.Problems))
 	for i, p := range e.Problems {
-		if i > 0 {
-			b.WriteString("; ")
-		}
 		if i == 5 {
-			fmt.Fprintf(&b, "and %d more", len(e.Problems)-5)
+			fmt.Fprintf(&b, ", and %d more", len(e.Problems)-5)
 			break
 		}
-		fmt.Fprintf(&b, "%s: %s", p.Field, p.Problem)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(p.Field)
 	}
 	return b.String()
 }
@@ -140,19 +143,19 @@ func (e *UnsupportedMediaTypeError) Error() string {
 
 // Message is a parsed, source-faithful lab report. Nothing is converted.
 type Message struct {
-	Format        Format
-	SchemaVersion string // native schema version, FHIR "4.0.1"/"R4", HL7 version id (MSH-12)
-	ControlID     string // HL7 MSH-10 or FHIR Bundle.id; empty for native
-	AccessionID   string
-	PatientID     string // the lab's patient identifier: PHI
-	LabID         string
-	Status        ReportStatus
-	PatientSex    string    // M, F or U
-	PatientBirth  time.Time // zero if unknown; only used to pick age ranges
-	Collected     time.Time
-	Issued        time.Time
-	Results       []Observation
-	Warnings      []Issue
+	Format           Format
+	SchemaVersion    string // native schema version, FHIR "4.0.1"/"R4", HL7 version id (MSH-12)
+	ControlID        string // HL7 MSH-10 or FHIR Bundle.id; empty for native
+	AccessionID      string
+	PatientID        string // the lab's patient identifier: PHI
+	LabID            string
+	Status           ReportStatus
+	PatientSex       string    // M, F or U
+	PatientBirthDate time.Time // zero if unknown; only used to pick age ranges
+	Collected        time.Time
+	Issued           time.Time
+	Results          []Observation
+	Warnings         []Issue
 }
 
 // Observation is one result as sent.
@@ -174,9 +177,6 @@ type Observation struct {
 	Source     string // path in the source message, e.g. "OBX[3]"
 	Numeric    bool   // sender declared the value numeric (HL7 NM/SN, FHIR valueQuantity)
 }
-
-// PatientBirthDate is an alias accessor for the patient's birth date.
-func (m *Message) PatientBirthDate() time.Time { return m.PatientBirth }
 
 // NormalizeOptions tune Normalize. A nil *NormalizeOptions means defaults.
 type NormalizeOptions struct {

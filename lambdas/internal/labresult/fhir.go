@@ -325,7 +325,7 @@ func (p *fhirParser) patient(pt jobj) {
 	}
 	if bd := jstr(pt, "birthDate"); bd != "" {
 		if t, ok := fhirTime(bd); ok {
-			p.m.PatientBirth = t
+			p.m.PatientBirthDate = t
 		}
 	}
 }

@@ -27,7 +27,7 @@ func TestFHIRReferenceForms(t *testing.T) {
 		{"fullUrl":"urn:uuid:0f2e","resource":` + obsJSON("x", "2075-0", vq("101", "mmol/L")) + `},
 		{"fullUrl":"https://other.example/fhir/Observation/k","resource":` + obsJSON("k", "2823-3", vq("4.0", "mmol/L")) + `}]}`
 	m := mustParse(t, FormatFHIR, []byte(bundle))
-	if m.AccessionID != "ACC-55" || m.PatientID != "MRN-77" || m.PatientSex != SexMale || m.PatientBirth.Year() != 2015 || m.Status != StatusFinal {
+	if m.AccessionID != "ACC-55" || m.PatientID != "MRN-77" || m.PatientSex != SexMale || m.PatientBirthDate.Year() != 2015 || m.Status != StatusFinal {
 		t.Fatalf("header: %+v", m)
 	}
 	got := []string{}

@@ -15,10 +15,14 @@ import (
 // patient or clinician may have read the narrative.
 func (p *fhirParser) checkNarrative(r fhirRes) {
 	div := jstr(jget(r.obj, "text"), "div")
-	if div == "" || len(div) > 200_000 {
+	// Bounded work: the check is a heuristic, not worth a slow request.
+	if div == "" || len(div) > 200_000 || len(p.m.Results) > 500 {
 		return
 	}
 	lines := strings.Split(stripTags(div), "\n")
+	if len(lines) > 2000 {
+		return
+	}
 	for i, res := range p.m.Results {
 		label := strings.ToLower(strings.TrimSpace(res.Display))
 		if label == "" || !res.Numeric {

@@ -216,7 +216,7 @@ func (b *hl7Builder) readPID(s segment) {
 		b.m.PatientID = e.comp1(s, 2, 1)
 	}
 	if t, ok := b.time(s, 7, "PID.7"); ok {
-		b.m.PatientBirth = t
+		b.m.PatientBirthDate = t
 	}
 	switch sex := e.comp1(s, 8, 1); sex {
 	case "M", "F":

@@ -39,8 +39,8 @@ func TestHL7DelimitersAndTerminators(t *testing.T) {
 			if m.PatientID != "PAT-9" || m.AccessionID != "ACC-7" || m.ControlID != "CTRL-1" || m.PatientSex != SexFemale || m.LabID != "FAC" {
 				t.Fatalf("header: %+v", m)
 			}
-			if !m.PatientBirth.Equal(time.Date(1980, 2, 15, 0, 0, 0, 0, time.UTC)) {
-				t.Errorf("birth %v", m.PatientBirth)
+			if !m.PatientBirthDate.Equal(time.Date(1980, 2, 15, 0, 0, 0, 0, time.UTC)) {
+				t.Errorf("birth %v", m.PatientBirthDate)
 			}
 			if len(m.Results) != 1 || m.Results[0].Code != "2823-3" || m.Results[0].Value != "4.2" || m.Results[0].Unit != "mmol/L" {
 				t.Fatalf("results: %+v", m.Results)

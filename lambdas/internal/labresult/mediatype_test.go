@@ -2,6 +2,7 @@ package labresult
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -47,5 +48,13 @@ func TestParseDispatch(t *testing.T) {
 	ve := &ValidationError{Format: FormatNative}
 	if ve.Error() == "" {
 		t.Error("empty error text")
+	}
+}
+
+func TestValidationErrorTextCarriesNoValues(t *testing.T) {
+	_, err := Parse(FormatNative, []byte(`{"schema_version":"1","accession_id":"A","patient_id":"SECRET-PATIENT","lab_id":"L","status":"Q","results":[{"loinc":"x","value":1}]}`))
+	msg := err.Error()
+	if !strings.Contains(msg, "status") || !strings.Contains(msg, "results[0].loinc") || strings.Contains(msg, "SECRET") || strings.Contains(msg, `"Q"`) {
+		t.Errorf("error text %q", msg)
 	}
 }

@@ -97,7 +97,7 @@ func parseNative(body []byte) (*Message, error) {
 		if err != nil {
 			p.reject("patient_birth_date", "patient_birth_date is not a YYYY-MM-DD date", `send "patient_birth_date": "1980-02-03"`)
 		} else {
-			p.m.PatientBirth = t
+			p.m.PatientBirthDate = t
 		}
 	}
 	p.m.Collected = p.timestamp(top, "collected_at")

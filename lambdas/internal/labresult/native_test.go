@@ -14,7 +14,7 @@ func TestNativeExample(t *testing.T) {
 	}
 	m := mustParse(t, FormatNative, body)
 	if m.AccessionID != "ACC-2026-0001" || m.PatientID != "LAB-PAT-42" || m.LabID != "ACME-LAB" || m.Status != StatusFinal ||
-		m.PatientSex != SexFemale || m.PatientBirth.Year() != 1985 || m.Collected.IsZero() || m.Issued.IsZero() || m.SchemaVersion != "1" {
+		m.PatientSex != SexFemale || m.PatientBirthDate.Year() != 1985 || m.Collected.IsZero() || m.Issued.IsZero() || m.SchemaVersion != "1" {
 		t.Fatalf("header: %+v", m)
 	}
 	rep := Normalize(m, nil)

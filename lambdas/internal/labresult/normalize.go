@@ -48,8 +48,8 @@ func Normalize(m *Message, opts *NormalizeOptions) *Report {
 	if at.IsZero() {
 		at = now
 	}
-	if !m.PatientBirth.IsZero() {
-		if age := ageYears(m.PatientBirth, at); age >= 0 && age < 150 {
+	if !m.PatientBirthDate.IsZero() {
+		if age := ageYears(m.PatientBirthDate, at); age >= 0 && age < 150 {
 			rep.AgeYears = age
 		} else {
 			rep.Issues = append(rep.Issues, Issue{Severity: SeverityWarning, Field: "patient_birth_date", Code: CodeBadDate,
@@ -150,6 +150,16 @@ func (c *normalizer) result(o Observation) Result {
 			"check the code; unknown analytes are stored unconverted")
 	}
 
+	switch o.Status {
+	case "D", "W", "X", "entered-in-error", "cancelled":
+		// HL7 0085 D/W (deleted, wrong), X (cannot be obtained); FHIR equivalents.
+		r.Rejected = true
+		r.Text = o.Value
+		c.add(SeverityWarning, c.field(o, "value"), CodeWithdrawnResult,
+			fmt.Sprintf("the sender marked this result %q (withdrawn, wrong or not obtainable); its value was not used", truncate(o.Status, 20)),
+			"send a corrected result if one exists")
+		return r
+	}
 	if o.Value == "" {
 		msg := "the result has no value"
 		if o.Status == "I" || o.Status == "P" || o.Status == "registered" || o.Status == "preliminary" {

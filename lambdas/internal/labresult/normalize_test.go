@@ -13,7 +13,7 @@ func nativeMsg(sex string, birth time.Time, obs ...Observation) *Message {
 		obs[i].Numeric = true
 	}
 	return &Message{Format: FormatNative, AccessionID: "A", PatientID: "P", LabID: "L", Status: StatusFinal,
-		PatientSex: sex, PatientBirth: birth, Collected: time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC), Results: obs}
+		PatientSex: sex, PatientBirthDate: birth, Collected: time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC), Results: obs}
 }
 
 func TestMassMolarConversions(t *testing.T) {
@@ -336,5 +336,16 @@ func TestTableIntegrity(t *testing.T) {
 		if _, dup := seen[c]; dup {
 			t.Errorf("qualitative code %s also quantitative", c)
 		}
+	}
+}
+
+func TestWithdrawnResults(t *testing.T) {
+	for _, st := range []string{"D", "W", "X", "entered-in-error", "cancelled"} {
+		rep := Normalize(nativeMsg(SexMale, time.Time{}, Observation{Code: "2823-3", Value: "7.5", Unit: "mmol/L", Status: st}), nil)
+		r := rep.Results[0]
+		if !r.Rejected || r.Critical || r.Flag != FlagNone || rep.Critical {
+			t.Errorf("status %s: %+v", st, r)
+		}
+		requireIssue(t, rep, CodeWithdrawnResult, SeverityWarning, "results[0].value")
 	}
 }
