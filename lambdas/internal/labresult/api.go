@@ -19,6 +19,9 @@ const (
 	FormatHL7v2  Format = "hl7v2"
 )
 
+// String returns the format name, e.g. "fhir-r4".
+func (f Format) String() string { return string(f) }
+
 // ReportStatus is the status of a report as a whole.
 type ReportStatus string
 
