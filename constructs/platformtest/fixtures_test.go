@@ -49,7 +49,7 @@ func build(stack awscdk.Stack) error {
 	s.appendRole = awsiam.NewRole(stack, jsii.String("AppendRole"), &awsiam.RoleProps{AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil)})
 	record("appendRole", s.appendRole)
 
-	for _, f := range []func(awscdk.Stack, *shared) error{buildData} {
+	for _, f := range []func(awscdk.Stack, *shared) error{buildData, buildCompute} {
 		if err := f(stack, &s); err != nil {
 			return err
 		}

@@ -50,6 +50,9 @@ func run(m *testing.M) int {
 		return 1
 	}
 	synthTime = time.Since(start)
+	if lambdaAssetDir != "" {
+		defer os.RemoveAll(lambdaAssetDir)
+	}
 	fmt.Fprintf(os.Stderr, "platformtest: build+synth %.2fs, %d resources\n", synthTime.Seconds(), len(tpl.Resources))
 	return m.Run()
 }
@@ -221,6 +224,20 @@ func isolatedSubnetRefs(list []any) bool {
 	for _, e := range list {
 		r := tpl.Resolve(e)
 		if r == nil || r.Type != "AWS::EC2::Subnet" || r.Tags()["aws-cdk:subnet-type"] != "Isolated" {
+			return false
+		}
+	}
+	return true
+}
+
+// publicSubnetRefs is isolatedSubnetRefs for the public tier.
+func publicSubnetRefs(list []any) bool {
+	if len(list) == 0 {
+		return false
+	}
+	for _, e := range list {
+		r := tpl.Resolve(e)
+		if r == nil || r.Type != "AWS::EC2::Subnet" || r.Tags()["aws-cdk:subnet-type"] != "Public" {
 			return false
 		}
 	}

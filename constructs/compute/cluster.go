@@ -1,0 +1,54 @@
+package compute
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// ClusterProps configures an ECS cluster.
+type ClusterProps struct {
+	// Vpc is the VPC the services run in. Required.
+	Vpc awsec2.IVpc
+	// Name is the cluster name. Default: generated.
+	Name string
+}
+
+var clusterNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
+
+// Validate reports the first invalid prop, naming it and the fix.
+func (p *ClusterProps) Validate() error {
+	if p == nil || p.Vpc == nil {
+		return fmt.Errorf("compute: cluster Vpc is nil; fix: pass &compute.ClusterProps{Vpc: ...} with the environment's VPC")
+	}
+	if p.Name != "" && !clusterNameRE.MatchString(p.Name) {
+		return fmt.Errorf("compute: cluster Name %q is invalid; fix: use 1-255 letters, digits, '-' or '_'", p.Name)
+	}
+	return nil
+}
+
+// NewCluster creates an ECS cluster with Container Insights on. Several services (web,
+// worker) can share it.
+func NewCluster(scope constructs.Construct, id string, props *ClusterProps) (awsecs.Cluster, error) {
+	if err := props.Validate(); err != nil {
+		return nil, err
+	}
+	cp := &awsecs.ClusterProps{
+		Vpc:                 props.Vpc,
+		ContainerInsightsV2: awsecs.ContainerInsights_ENABLED,
+	}
+	if props.Name != "" {
+		cp.ClusterName = jsii.String(props.Name)
+	}
+	return awsecs.NewCluster(scope, jsii.String(id), cp), nil
+}
+
+// awsStackAccount returns the account of the stack that holds scope.
+func awsStackAccount(scope constructs.Construct) *string {
+	return awscdk.Stack_Of(scope).Account()
+}
