@@ -15,7 +15,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/appcontext"
 	"github.com/labsecure/labsecure/constructs/cfn"
-	"github.com/labsecure/labsecure/constructs/tags"
 	"github.com/labsecure/labsecure/infra/acks"
 	"github.com/labsecure/labsecure/infra/config"
 	"github.com/labsecure/labsecure/infra/stacks"
@@ -53,26 +52,13 @@ func run() (code int) {
 		fmt.Fprintln(os.Stderr, "labsecure:", err)
 		return 2
 	}
-	failed := false
-	now := time.Now().UTC()
-	for _, env := range selected {
-		built, err := stacks.Build(app, env)
-		if err == nil {
-			stacks.SuppressNag(env.Name, built.Stacks(), acks.Nag, now)
+	if _, err := stacks.BuildApp(app, selected, acks.Nag, time.Now().UTC()); err != nil {
+		fmt.Fprintln(os.Stderr, "labsecure: configuration errors:")
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(os.Stderr, "  ", line)
 		}
-		if err != nil {
-			failed = true
-			fmt.Fprintf(os.Stderr, "labsecure: environment %s is not valid:\n", env.Name)
-			for _, line := range strings.Split(err.Error(), "\n") {
-				fmt.Fprintln(os.Stderr, "  -", line)
-			}
-		}
-	}
-	if failed {
 		return 2
 	}
-	tags.Enforce(app, tags.Mandatory)
-	stacks.ApplyNag(app)
 
 	var outdir string
 	if err := synth(app, &outdir); err != nil {

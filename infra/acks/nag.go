@@ -9,6 +9,12 @@ import (
 // platformTeam owns the acknowledgements of design decisions of the platform itself.
 const platformTeam = "platform@labsecure.example"
 
+// portObfuscation is why databases keep their standard ports.
+const portObfuscation = "Only the named application security groups may reach the port (no CIDR ingress, isolated subnets); a non-default port adds no protection against a client that is already admitted and complicates every driver configuration."
+
+// redisAuthRotation is why the Redis AUTH token is not rotated automatically yet.
+const redisAuthRotation = "ElastiCache AUTH token rotation needs a custom rotation function (modify-replication-group with ROTATE); not built yet. The token is random, KMS-encrypted and readable only by the admitted clients. Open work, short expiry."
+
 // devTeardown is why dev runs without deletion protection.
 const devTeardown = "dev is disposable and holds no patient data: config turns deletion protection off there (DeletionProtection: false) so the environment can be torn down; staging and prod keep it on."
 
@@ -76,5 +82,47 @@ var Nag = []controls.Acknowledgement{
 		Resource: "labsecure-dev-database/**",
 		Reason:   devTeardown,
 		Owner:    platformTeam, Expires: day("2027-05-31"),
+	},
+	{
+		ControlID: "HIPAA.Security-RDSInBackupPlan", Environment: "*",
+		Resource: "*/Portal/Resource/*/Resource",
+		Reason:   "AWS Backup protects Aurora at the cluster level: the plan selects the cluster ARN (every instance's storage is the cluster volume); cdk-nag looks for instance ARNs, which AWS Backup does not accept for Aurora.",
+		Owner:    platformTeam, Expires: day("2027-05-31"),
+	},
+	{
+		ControlID: "AwsSolutions-IAM4", Environment: "*",
+		Resource: "*/Backup/Plan/Selection/Role/Resource",
+		Reason:   "AWS Backup's selection role needs the AWS-managed AWSBackupServiceRolePolicyForBackup, which AWS maintains as new resource types become backable; the role is assumable only by backup.amazonaws.com.",
+		Owner:    platformTeam, Expires: day("2027-05-31"),
+	},
+	{
+		ControlID: "AwsSolutions-DOC5", Environment: "*",
+		Resource: "*/Documents/Resource/Resource",
+		Reason:   "DocumentDB exports the audit and profiler log types; authenticate, createIndex and dropCollection events are audit events (audit_logs parameter enabled), which cdk-nag expects as separate export names that DocumentDB does not have.",
+		Owner:    platformTeam, Expires: day("2027-05-31"),
+	},
+	{
+		ControlID: "AwsSolutions-DOC2", Environment: "*",
+		Resource: "*/Documents/Resource/Resource",
+		Reason:   portObfuscation,
+		Owner:    platformTeam, Expires: day("2027-05-31"),
+	},
+	{
+		ControlID: "AwsSolutions-AEC5", Environment: "*",
+		Resource: "*/Cache/Resource",
+		Reason:   portObfuscation,
+		Owner:    platformTeam, Expires: day("2027-05-31"),
+	},
+	{
+		ControlID: "HIPAA.Security-SecretsManagerRotationEnabled", Environment: "*",
+		Resource: "*/Cache/AuthToken/Resource",
+		Reason:   redisAuthRotation,
+		Owner:    platformTeam, Expires: day("2027-02-28"),
+	},
+	{
+		ControlID: "AwsSolutions-SMG4", Environment: "*",
+		Resource: "*/Cache/AuthToken/Resource",
+		Reason:   redisAuthRotation,
+		Owner:    platformTeam, Expires: day("2027-02-28"),
 	},
 }

@@ -1,11 +1,15 @@
 package stacks
 
 import (
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/labsecure/labsecure/constructs/controls"
+	"github.com/labsecure/labsecure/constructs/tags"
 	"github.com/labsecure/labsecure/infra/config"
 )
 
@@ -42,4 +46,28 @@ func (e *Environment) Stacks() []awscdk.Stack {
 		out = append(out, e.Database.Stack)
 	}
 	return out
+}
+
+// BuildApp builds every given environment under app and adds what checks the whole app: the
+// mandatory-tag enforcement and the cdk-nag packs, with the register's cdk-nag
+// acknowledgements (unexpired at now) applied as suppressions. Configuration errors of all
+// environments are returned together.
+func BuildApp(app awscdk.App, envs []*config.Environment, register []controls.Acknowledgement, now time.Time) ([]*Environment, error) {
+	var out []*Environment
+	var errs []error
+	for _, env := range envs {
+		built, err := Build(app, env)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("environment %s is not valid:\n%w", env.Name, err))
+			continue
+		}
+		SuppressNag(env.Name, built.Stacks(), register, now)
+		out = append(out, built)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	tags.Enforce(app, tags.Mandatory)
+	ApplyNag(app)
+	return out, nil
 }

@@ -1,0 +1,184 @@
+package stacks_test
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/appcontext"
+	"github.com/labsecure/labsecure/constructs/cfn"
+	"github.com/labsecure/labsecure/infra/acks"
+	"github.com/labsecure/labsecure/infra/config"
+	"github.com/labsecure/labsecure/infra/stacks"
+)
+
+// Every environment, synthesized once for the whole package.
+var (
+	synthesized []*cfn.Stack
+	synthErr    error
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "stackstest-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	synthesized, synthErr = synthAll(dir)
+	code := m.Run()
+	jsii.Close()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func offlineEnvironments() []*config.Environment {
+	all := config.Defaults()
+	var out []*config.Environment
+	for _, name := range config.Names {
+		e := all[name]
+		e.Resolve("", "", "", "")
+		out = append(out, e)
+	}
+	return out
+}
+
+func synthAll(dir string) (stacksOut []*cfn.Stack, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("synth: %v", r)
+		}
+	}()
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(dir), PostCliContext: appcontext.Context()})
+	if _, err := stacks.BuildApp(app, offlineEnvironments(), acks.Nag, time.Now().UTC()); err != nil {
+		return nil, err
+	}
+	asm := app.Synth(nil)
+	return cfn.LoadAssembly(*asm.Directory())
+}
+
+func requireSynth(t *testing.T) {
+	t.Helper()
+	if synthErr != nil {
+		t.Fatalf("the app does not synthesize: %v", synthErr)
+	}
+}
+
+func stackOf(t *testing.T, name string) *cfn.Stack {
+	t.Helper()
+	for _, s := range synthesized {
+		if s.StackName == name {
+			return s
+		}
+	}
+	t.Fatalf("stack %s not synthesized", name)
+	return nil
+}
+
+// Parts lists the stacks each environment is made of, in deployment order.
+var parts = []string{"foundation", "database"}
+
+func TestEveryEnvironmentSynthesizesItsStacks(t *testing.T) {
+	requireSynth(t)
+	var want []string
+	for _, env := range config.Names {
+		for _, p := range parts {
+			want = append(want, config.Application+"-"+env+"-"+p)
+		}
+	}
+	var got []string
+	for _, s := range synthesized {
+		got = append(got, s.StackName)
+		if s.ArtifactID != s.StackName {
+			t.Errorf("artifact %s deploys as %s: cdk list must show the stack name", s.ArtifactID, s.StackName)
+		}
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("stacks %v, want %v", got, want)
+	}
+	for _, s := range synthesized {
+		for _, m := range s.Messages {
+			if m.Level == "error" {
+				t.Errorf("%s: synth error at %s: %s", s.StackName, m.Path, m.Text)
+			}
+		}
+	}
+}
+
+// CloudFormation refuses templates over 1 MB (uploaded through S3) or with more than 500
+// resources.
+func TestTemplatesWithinCloudFormationLimits(t *testing.T) {
+	requireSynth(t)
+	for _, s := range synthesized {
+		fi, err := os.Stat(s.TemplateFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Size() > 1<<20 {
+			t.Errorf("%s: template is %d bytes, over the 1 MB limit", s.StackName, fi.Size())
+		}
+		if n := len(s.Template.Resources); n > 500 {
+			t.Errorf("%s: %d resources, over the 500 limit", s.StackName, n)
+		}
+		t.Logf("%-32s %7d bytes %4d resources", s.StackName, fi.Size(), len(s.Template.Resources))
+	}
+}
+
+// Every stack records its environment for the control checks.
+func TestStacksCarryEnvironmentMetadata(t *testing.T) {
+	requireSynth(t)
+	for _, s := range synthesized {
+		md, _ := s.Template.Metadata[stacks.MetadataKey].(map[string]any)
+		env, _ := md["Environment"].(string)
+		if env == "" || !strings.Contains(s.StackName, "-"+env+"-") {
+			t.Errorf("%s: metadata environment %q", s.StackName, env)
+		}
+		if _, ok := md["BackupRetentionDays"]; !ok {
+			t.Errorf("%s: no BackupRetentionDays in metadata", s.StackName)
+		}
+	}
+}
+
+// dev is cheaper than prod through config alone: the same code builds both.
+func TestDevCheaperThanProdThroughConfig(t *testing.T) {
+	requireSynth(t)
+	count := func(stack, typ string) int { return len(stackOf(t, stack).Template.OfType(typ)) }
+	if d, p := count("labsecure-dev-foundation", "AWS::EC2::NatGateway"), count("labsecure-prod-foundation", "AWS::EC2::NatGateway"); d != 1 || p != 3 {
+		t.Errorf("NAT gateways dev %d prod %d, want 1 and 3", d, p)
+	}
+	if d, p := count("labsecure-dev-database", "AWS::RDS::DBInstance"), count("labsecure-prod-database", "AWS::RDS::DBInstance"); d != 1 || p != 3 {
+		t.Errorf("Aurora instances dev %d prod %d, want 1 and 3 (writer + 2 readers)", d, p)
+	}
+	cluster := func(stack string) *cfn.Resource { return stackOf(t, stack).Template.OfType("AWS::RDS::DBCluster")[0] }
+	if d, _ := cluster("labsecure-prod-database").Int("BackupRetentionPeriod"); d != 35 {
+		t.Errorf("prod backup retention %d, want 35 (seed 000)", d)
+	}
+	if d, _ := cluster("labsecure-dev-database").Int("BackupRetentionPeriod"); d != 7 {
+		t.Errorf("dev backup retention %d, want 7 (seed 003)", d)
+	}
+	if on, _ := cluster("labsecure-prod-database").Bool("DeletionProtection"); !on {
+		t.Errorf("prod cluster without deletion protection")
+	}
+}
+
+func TestInvalidConfigFailsBeforeSynth(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir()), PostCliContext: appcontext.Context()})
+	envs := offlineEnvironments()
+	envs[0].AZCount = 0
+	envs[2].DeletionProtection = false
+	_, err := stacks.BuildApp(app, envs, acks.Nag, time.Now().UTC())
+	if err == nil {
+		t.Fatal("invalid config was accepted")
+	}
+	for _, want := range []string{"environment dev is not valid", "config dev.AZCount = 0", "set AZCount to 2 or 3",
+		"environment prod is not valid", "config prod.DeletionProtection = false"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not say %q:\n%v", want, err)
+		}
+	}
+}
