@@ -35,6 +35,7 @@ func buildCompute(stack awscdk.Stack, s *shared) error {
 	record("repo", repo)
 	dbSecret := awssecretsmanager.NewSecret(stack, jsii.String("AppSecret"), &awssecretsmanager.SecretProps{EncryptionKey: s.secretsKey})
 	record("appSecret", dbSecret)
+	s.logBucket, s.repo, s.secret = logBucket, repo, dbSecret
 
 	web, err := compute.NewFargateService(stack, "Web", &compute.FargateServiceProps{
 		TaskProps: compute.TaskProps{
@@ -76,6 +77,7 @@ func buildCompute(stack awscdk.Stack, s *shared) error {
 
 	jobs := awssqs.NewQueue(stack, jsii.String("Jobs"), &awssqs.QueueProps{EncryptionMasterKey: s.dataKey, Encryption: awssqs.QueueEncryption_KMS})
 	record("jobs", jobs)
+	s.queue = jobs
 	worker, err := compute.NewWorkerService(stack, "Worker", &compute.WorkerServiceProps{
 		TaskProps: compute.TaskProps{ImageURI: "public.ecr.aws/docker/library/busybox:1.36", LogsKey: s.logsKey, LogRetentionDays: 14},
 		Vpc:       s.vpc, Cluster: cluster, Queue: jobs, MaxCount: 6,

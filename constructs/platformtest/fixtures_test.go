@@ -5,8 +5,12 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecr"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/data"
 	"github.com/labsecure/labsecure/constructs/keys"
@@ -19,7 +23,15 @@ type shared struct {
 	dataKey, secretsKey, logsKey awskms.IKey
 	appSG, otherSG               awsec2.SecurityGroup
 	appendRole                   awsiam.Role
+	// set by buildCompute for the prop validation tests
+	logBucket awss3.IBucket
+	repo      awsecr.IRepository
+	queue     awssqs.IQueue
+	secret    awssecretsmanager.ISecret
 }
+
+// fx keeps the foundation fixtures for the prop validation tests.
+var fx *shared
 
 // build adds the foundation fixtures and every construct variant to the stack.
 func build(stack awscdk.Stack) error {
@@ -49,6 +61,7 @@ func build(stack awscdk.Stack) error {
 	s.appendRole = awsiam.NewRole(stack, jsii.String("AppendRole"), &awsiam.RoleProps{AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil)})
 	record("appendRole", s.appendRole)
 
+	fx = &s
 	for _, f := range []func(awscdk.Stack, *shared) error{buildData, buildCompute} {
 		if err := f(stack, &s); err != nil {
 			return err

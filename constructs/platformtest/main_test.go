@@ -44,15 +44,17 @@ func run(m *testing.M) int {
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
+	defer func() {
+		if lambdaAssetDir != "" {
+			os.RemoveAll(lambdaAssetDir)
+		}
+	}()
 	start := time.Now()
 	if err := synth(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "platformtest: synth:", err)
 		return 1
 	}
 	synthTime = time.Since(start)
-	if lambdaAssetDir != "" {
-		defer os.RemoveAll(lambdaAssetDir)
-	}
 	fmt.Fprintf(os.Stderr, "platformtest: build+synth %.2fs, %d resources\n", synthTime.Seconds(), len(tpl.Resources))
 	return m.Run()
 }
