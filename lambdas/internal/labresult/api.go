@@ -84,6 +84,7 @@ const (
 	CodeNoResults           = "no-results"
 	CodeMissingCode         = "missing-code"
 	CodeWithdrawnResult     = "withdrawn-result"
+	CodeStatusDisagrees     = "status-disagrees"
 )
 
 // Issue is a warning about, or rejection of, part of a report.

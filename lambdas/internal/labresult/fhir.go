@@ -77,7 +77,33 @@ func parseFHIR(body []byte) (*Message, error) {
 		return nil, p.err()
 	}
 	p.m.Status = normalizeStatusDefault(p.m.Status)
+	p.reconcileStatus()
 	return p.m, nil
+}
+
+// reconcileStatus lets result statuses refine a final report: a corrected
+// or amended result makes it C; a preliminary one makes it P (with a
+// warning, as the report claimed to be final).
+func (p *fhirParser) reconcileStatus() {
+	if p.m.Status == StatusPreliminary {
+		return
+	}
+	prelim := ""
+	for _, r := range p.m.Results {
+		switch r.Status {
+		case "amended", "corrected":
+			p.m.Status = StatusCorrected
+		case "preliminary", "registered":
+			if prelim == "" {
+				prelim = r.Source
+			}
+		}
+	}
+	if prelim != "" && p.m.Status == StatusFinal {
+		p.m.Status = StatusPreliminary
+		p.warn(prelim+".status", CodeStatusDisagrees, "the report is final but this result is preliminary; the report was stored as preliminary",
+			"finalize every result before sending a final report")
+	}
 }
 
 func normalizeStatusDefault(s ReportStatus) ReportStatus {

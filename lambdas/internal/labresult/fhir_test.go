@@ -142,3 +142,31 @@ func TestFHIRPrecisePathsInIssues(t *testing.T) {
 	requireIssue(t, rep, CodeUnknownUnit, SeverityRejected, "Bundle.entry[3].resource.valueQuantity.code")
 	forbidIssue(t, rep, CodeUnknownUnit, "Bundle.entry[1]")
 }
+
+func TestFHIRStatusReconciliation(t *testing.T) {
+	mk := func(drStatus, s1, s2 string) string {
+		o1 := strings.Replace(obsJSON("a", "2823-3", vq("4", "mmol/L")), `"final"`, `"`+s1+`"`, 1)
+		o2 := strings.Replace(obsJSON("b", "2951-2", vq("140", "mmol/L")), `"final"`, `"`+s2+`"`, 1)
+		return `{"resourceType":"DiagnosticReport","id":"d","status":"` + drStatus + `","subject":{"reference":"Patient/1"},
+			"result":[{"reference":"#a"},{"reference":"#b"}],"contained":[` + o1 + `,` + o2 + `]}`
+	}
+	tests := []struct {
+		dr, s1, s2 string
+		want       ReportStatus
+		warn       bool
+	}{
+		{"final", "final", "final", StatusFinal, false},
+		{"final", "final", "preliminary", StatusPreliminary, true},
+		{"final", "corrected", "final", StatusCorrected, false},
+		{"amended", "final", "final", StatusCorrected, false},
+		{"preliminary", "final", "final", StatusPreliminary, false},
+		{"partial", "final", "registered", StatusPreliminary, false},
+	}
+	for _, tc := range tests {
+		m := mustParse(t, FormatFHIR, []byte(mk(tc.dr, tc.s1, tc.s2)))
+		warned := len(m.Warnings) > 0 && m.Warnings[0].Code == CodeStatusDisagrees
+		if m.Status != tc.want || warned != tc.warn {
+			t.Errorf("%s/%s/%s: status %s warned %v, want %s %v", tc.dr, tc.s1, tc.s2, m.Status, warned, tc.want, tc.warn)
+		}
+	}
+}

@@ -237,6 +237,8 @@ func (p *nativeParser) result(raw json.RawMessage, i int, panel string) {
 	o.Code, _ = p.str(obj, "loinc", prefix+".loinc", true)
 	if o.Code != "" && !looksLikeLOINC(o.Code) {
 		p.reject(prefix+".loinc", "loinc is not a LOINC code (digits, a dash and a check digit)", `send e.g. "loinc": "718-7"`)
+	} else if o.Code != "" && !loincCheckDigitOK(o.Code) {
+		p.reject(prefix+".loinc", "the LOINC check digit is wrong", "check the code for a typo (e.g. 718-7 for hemoglobin)")
 	}
 	o.Display, _ = p.str(obj, "display", prefix+".display", false)
 	o.Unit, _ = p.str(obj, "unit", prefix+".unit", false)

@@ -81,6 +81,7 @@ func TestNativeRejections(t *testing.T) {
 		{"missing value", strings.Replace(base, `"value":13,`, ``, 1), "results[0].value", "missing"},
 		{"bool value", strings.Replace(base, `"value":13`, `"value":true`, 1), "results[0].value", "neither"},
 		{"bad loinc", strings.Replace(base, `"718-7"`, `"hemoglobin"`, 1), "results[0].loinc", "not a LOINC"},
+		{"bad check digit", strings.Replace(base, `"718-7"`, `"718-8"`, 1), "results[0].loinc", "check digit"},
 		{"ref not number", strings.Replace(base, `"unit":"g/dL"`, `"unit":"g/dL","ref_low":"12"`, 1), "results[0].ref_low", "not a number"},
 		{"bad birth date", strings.Replace(base, `"status":"F"`, `"status":"F","patient_birth_date":"15/02/1980"`, 1), "patient_birth_date", "YYYY-MM-DD"},
 		{"bad sex", strings.Replace(base, `"status":"F"`, `"status":"F","patient_sex":"male"`, 1), "patient_sex", "not M, F or U"},

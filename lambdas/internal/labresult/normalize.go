@@ -144,6 +144,10 @@ func (c *normalizer) result(o Observation) Result {
 	} else if e, ok := analyteIndex[o.Code]; ok {
 		a, prop = e.a, e.prop
 		r.Code, r.Name, r.Panel = a.Code, a.Name, a.Panel
+	} else if !loincCheckDigitOK(o.Code) {
+		c.add(SeverityWarning, c.field(o, "code"), CodeUnknownCode,
+			fmt.Sprintf("code %q is not a valid LOINC code (shape or check digit); the result was kept as sent", truncate(o.Code, 20)),
+			"check the code for a typo")
 	} else {
 		c.add(SeverityWarning, c.field(o, "code"), CodeUnknownCode,
 			fmt.Sprintf("LOINC %s is not in the normalization table (CBC, CMP, lipid, thyroid); the result was kept as sent, without table range", truncate(o.Code, 20)),
