@@ -15,99 +15,97 @@ const albArn = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer
 
 var regionalACL *edge.WebACL
 
-func init() {
-	builders = append(builders, func(f *fixture) []badCase {
-		regionalACL = must(edge.NewWebACL(f.defaults, "WebACL", &edge.WebACLProps{Name: "labsecure-test-regional", LogKey: f.logsKey, LogRetentionDays: 90}))
-		must(edge.Associate(f.defaults, "WebACLAlb", regionalACL, jsii.String(albArn)))
-		cfACL := must(edge.NewWebACL(f.variations, "WebACLCF", &edge.WebACLProps{
-			Name: "labsecure-test-cf", Scope: edge.ScopeCloudFront, RateLimit: 500, RateLimitWindow: 10 * time.Minute,
-			BlockedCountries: []string{"KP", "IR"}, CountOnlyCommonRules: []string{"SizeRestrictions_BODY"},
-			LogKey: f.logsKey, LogRetentionDays: 365, Retain: true,
-		}))
-		must(edge.NewDistribution(f.defaults, "Site", &edge.DistributionProps{
-			Name: "labsecure-test-site", DataKey: f.dataKey, LogBucket: f.logBucket,
-			WebACLArn:       "arn:aws:wafv2:us-east-1:111111111111:global/webacl/labsecure-test-cf/0123",
-			APIOriginDomain: "api.labsecure.example",
-		}))
-		must(edge.NewDistribution(f.variations, "Portal", &edge.DistributionProps{
-			Name: "labsecure-test-portal", DataKey: f.dataKey, LogBucket: f.logBucket, WebACLArn: *cfACL.Arn,
-			APIOriginDomain: "alb.labsecure.example", APICacheTTL: 30 * time.Second, StaticTTL: 14 * 24 * time.Hour,
-			CertificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/abcd-1234",
-			DomainNames:    []string{"portal.labsecure.example", "www.labsecure.example"},
-			HostedZoneID:   "Z0123456789ABCDEFGHIJ", HostedZoneName: "labsecure.example",
-			GeoAllowCountries: []string{"US", "CA"},
-		}))
+func buildEdge(f *fixture) []badCase {
+	regionalACL = must(edge.NewWebACL(f.defaults, "WebACL", &edge.WebACLProps{Name: "labsecure-test-regional", LogKey: f.logsKey, LogRetentionDays: 90}))
+	must(edge.Associate(f.defaults, "WebACLAlb", regionalACL, jsii.String(albArn)))
+	cfACL := must(edge.NewWebACL(f.variations, "WebACLCF", &edge.WebACLProps{
+		Name: "labsecure-test-cf", Scope: edge.ScopeCloudFront, RateLimit: 500, RateLimitWindow: 10 * time.Minute,
+		BlockedCountries: []string{"KP", "IR"}, CountOnlyCommonRules: []string{"SizeRestrictions_BODY"},
+		LogKey: f.logsKey, LogRetentionDays: 365, Retain: true,
+	}))
+	must(edge.NewDistribution(f.defaults, "Site", &edge.DistributionProps{
+		Name: "labsecure-test-site", DataKey: f.dataKey, LogBucket: f.logBucket,
+		WebACLArn:       "arn:aws:wafv2:us-east-1:111111111111:global/webacl/labsecure-test-cf/0123",
+		APIOriginDomain: "api.labsecure.example",
+	}))
+	must(edge.NewDistribution(f.variations, "Portal", &edge.DistributionProps{
+		Name: "labsecure-test-portal", DataKey: f.dataKey, LogBucket: f.logBucket, WebACLArn: *cfACL.Arn,
+		APIOriginDomain: "alb.labsecure.example", APICacheTTL: 30 * time.Second, StaticTTL: 14 * 24 * time.Hour,
+		CertificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/abcd-1234",
+		DomainNames:    []string{"portal.labsecure.example", "www.labsecure.example"},
+		HostedZoneID:   "Z0123456789ABCDEFGHIJ", HostedZoneName: "labsecure.example",
+		GeoAllowCountries: []string{"US", "CA"},
+	}))
 
-		w := func(mod func(p *edge.WebACLProps)) func() error {
-			return func() error {
-				p := &edge.WebACLProps{Name: "x", LogKey: f.logsKey, LogRetentionDays: 30}
-				mod(p)
-				_, err := edge.NewWebACL(f.bad, "W", p)
-				return err
-			}
+	w := func(mod func(p *edge.WebACLProps)) func() error {
+		return func() error {
+			p := &edge.WebACLProps{Name: "x", LogKey: f.logsKey, LogRetentionDays: 30}
+			mod(p)
+			_, err := edge.NewWebACL(f.bad, "W", p)
+			return err
 		}
-		d := func(mod func(p *edge.DistributionProps)) func() error {
-			return func() error {
-				p := &edge.DistributionProps{Name: "x", DataKey: f.dataKey, LogBucket: f.logBucket, WebACLArn: "arn:aws:wafv2:us-east-1:111111111111:global/webacl/x/1"}
-				mod(p)
-				_, err := edge.NewDistribution(f.bad, "D", p)
-				return err
-			}
+	}
+	d := func(mod func(p *edge.DistributionProps)) func() error {
+		return func() error {
+			p := &edge.DistributionProps{Name: "x", DataKey: f.dataKey, LogBucket: f.logBucket, WebACLArn: "arn:aws:wafv2:us-east-1:111111111111:global/webacl/x/1"}
+			mod(p)
+			_, err := edge.NewDistribution(f.bad, "D", p)
+			return err
 		}
-		cert := "arn:aws:acm:us-east-1:111111111111:certificate/abcd"
-		return []badCase{
-			{"waf nil", "props are required", func() error { _, err := edge.NewWebACL(f.bad, "W", nil); return err }},
-			{"waf name", "Name", w(func(p *edge.WebACLProps) { p.Name = "bad name" })},
-			{"waf scope", "Scope", w(func(p *edge.WebACLProps) { p.Scope = "GLOBAL" })},
-			{"waf rate", "RateLimit", w(func(p *edge.WebACLProps) { p.RateLimit = 5 })},
-			{"waf window", "RateLimitWindow", w(func(p *edge.WebACLProps) { p.RateLimitWindow = 3 * time.Minute })},
-			{"waf country", "BlockedCountries", w(func(p *edge.WebACLProps) { p.BlockedCountries = []string{"north korea"} })},
-			{"waf count rule", "CountOnlyCommonRules", w(func(p *edge.WebACLProps) { p.CountOnlyCommonRules = []string{"a b"} })},
-			{"waf log key", "LogKey", w(func(p *edge.WebACLProps) { p.LogKey = nil })},
-			{"waf log retention", "LogRetentionDays", w(func(p *edge.WebACLProps) { p.LogRetentionDays = 0 })},
-			{"waf cloudfront region", "us-east-1", func() error {
-				_, err := edge.NewWebACL(f.badEU, "W", &edge.WebACLProps{Name: "x", Scope: edge.ScopeCloudFront, LogKey: f.logsKey, LogRetentionDays: 30})
-				return err
-			}},
-			{"associate cloudfront acl", "Scope", func() error {
-				_, err := edge.Associate(f.bad, "A", &edge.WebACL{Scope: edge.ScopeCloudFront}, jsii.String(albArn))
-				return err
-			}},
-			{"associate arn", "resourceArn", func() error {
-				_, err := edge.Associate(f.bad, "A", regionalACL, jsii.String("arn:aws:s3:::bucket"))
-				return err
-			}},
-			{"associate nil", "acl is nil", func() error { _, err := edge.Associate(f.bad, "A", nil, jsii.String(albArn)); return err }},
-			{"dist nil", "props are required", func() error { _, err := edge.NewDistribution(f.bad, "D", nil); return err }},
-			{"dist name", "Name", d(func(p *edge.DistributionProps) { p.Name = "a_b" })},
-			{"dist key", "DataKey", d(func(p *edge.DistributionProps) { p.DataKey = nil })},
-			{"dist log bucket", "LogBucket", d(func(p *edge.DistributionProps) { p.LogBucket = nil })},
-			{"dist waf", "WebACLArn", d(func(p *edge.DistributionProps) { p.WebACLArn = "" })},
-			{"dist waf regional", "WebACLArn", d(func(p *edge.DistributionProps) {
-				p.WebACLArn = "arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/x/1"
-			})},
-			{"dist api ttl", "APICacheTTL", d(func(p *edge.DistributionProps) { p.APICacheTTL = 5 * time.Minute })},
-			{"dist static ttl", "StaticTTL", d(func(p *edge.DistributionProps) { p.StaticTTL = time.Hour })},
-			{"dist default ttl", "DefaultTTL", d(func(p *edge.DistributionProps) { p.DefaultTTL = 30 * 24 * time.Hour })},
-			{"dist pattern", "StaticPathPatterns", d(func(p *edge.DistributionProps) { p.StaticPathPatterns = []string{"*"} })},
-			{"dist api pattern", "APIPathPattern", d(func(p *edge.DistributionProps) { p.APIPathPattern = "/api /*" })},
-			{"dist cert region", "CertificateArn", d(func(p *edge.DistributionProps) {
-				p.CertificateArn = "arn:aws:acm:eu-west-1:111111111111:certificate/abcd"
-				p.DomainNames = []string{"a.example.com"}
-			})},
-			{"dist cert no domains", "DomainNames", d(func(p *edge.DistributionProps) { p.CertificateArn = cert })},
-			{"dist domains no cert", "CertificateArn", d(func(p *edge.DistributionProps) { p.DomainNames = []string{"a.example.com"} })},
-			{"dist domain case", "DomainNames", d(func(p *edge.DistributionProps) { p.CertificateArn = cert; p.DomainNames = []string{"A.Example.com"} })},
-			{"dist zone half", "HostedZoneName", d(func(p *edge.DistributionProps) { p.HostedZoneID = "Z123" })},
-			{"dist zone id", "HostedZoneID", d(func(p *edge.DistributionProps) {
-				p.CertificateArn, p.DomainNames, p.HostedZoneID, p.HostedZoneName = cert, []string{"a.example.com"}, "zone-1", "example.com"
-			})},
-			{"dist zone outside", "HostedZoneName", d(func(p *edge.DistributionProps) {
-				p.CertificateArn, p.DomainNames, p.HostedZoneID, p.HostedZoneName = cert, []string{"a.other.com"}, "Z123", "example.com"
-			})},
-			{"dist geo", "GeoAllowCountries", d(func(p *edge.DistributionProps) { p.GeoAllowCountries = []string{"usa"} })},
-		}
-	})
+	}
+	cert := "arn:aws:acm:us-east-1:111111111111:certificate/abcd"
+	return []badCase{
+		{"waf nil", "props are required", func() error { _, err := edge.NewWebACL(f.bad, "W", nil); return err }},
+		{"waf name", "Name", w(func(p *edge.WebACLProps) { p.Name = "bad name" })},
+		{"waf scope", "Scope", w(func(p *edge.WebACLProps) { p.Scope = "GLOBAL" })},
+		{"waf rate", "RateLimit", w(func(p *edge.WebACLProps) { p.RateLimit = 5 })},
+		{"waf window", "RateLimitWindow", w(func(p *edge.WebACLProps) { p.RateLimitWindow = 3 * time.Minute })},
+		{"waf country", "BlockedCountries", w(func(p *edge.WebACLProps) { p.BlockedCountries = []string{"north korea"} })},
+		{"waf count rule", "CountOnlyCommonRules", w(func(p *edge.WebACLProps) { p.CountOnlyCommonRules = []string{"a b"} })},
+		{"waf log key", "LogKey", w(func(p *edge.WebACLProps) { p.LogKey = nil })},
+		{"waf log retention", "LogRetentionDays", w(func(p *edge.WebACLProps) { p.LogRetentionDays = 0 })},
+		{"waf cloudfront region", "us-east-1", func() error {
+			_, err := edge.NewWebACL(f.badEU, "W", &edge.WebACLProps{Name: "x", Scope: edge.ScopeCloudFront, LogKey: f.logsKey, LogRetentionDays: 30})
+			return err
+		}},
+		{"associate cloudfront acl", "Scope", func() error {
+			_, err := edge.Associate(f.bad, "A", &edge.WebACL{Scope: edge.ScopeCloudFront}, jsii.String(albArn))
+			return err
+		}},
+		{"associate arn", "resourceArn", func() error {
+			_, err := edge.Associate(f.bad, "A", regionalACL, jsii.String("arn:aws:s3:::bucket"))
+			return err
+		}},
+		{"associate nil", "acl is nil", func() error { _, err := edge.Associate(f.bad, "A", nil, jsii.String(albArn)); return err }},
+		{"dist nil", "props are required", func() error { _, err := edge.NewDistribution(f.bad, "D", nil); return err }},
+		{"dist name", "Name", d(func(p *edge.DistributionProps) { p.Name = "a_b" })},
+		{"dist key", "DataKey", d(func(p *edge.DistributionProps) { p.DataKey = nil })},
+		{"dist log bucket", "LogBucket", d(func(p *edge.DistributionProps) { p.LogBucket = nil })},
+		{"dist waf", "WebACLArn", d(func(p *edge.DistributionProps) { p.WebACLArn = "" })},
+		{"dist waf regional", "WebACLArn", d(func(p *edge.DistributionProps) {
+			p.WebACLArn = "arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/x/1"
+		})},
+		{"dist api ttl", "APICacheTTL", d(func(p *edge.DistributionProps) { p.APICacheTTL = 5 * time.Minute })},
+		{"dist static ttl", "StaticTTL", d(func(p *edge.DistributionProps) { p.StaticTTL = time.Hour })},
+		{"dist default ttl", "DefaultTTL", d(func(p *edge.DistributionProps) { p.DefaultTTL = 30 * 24 * time.Hour })},
+		{"dist pattern", "StaticPathPatterns", d(func(p *edge.DistributionProps) { p.StaticPathPatterns = []string{"*"} })},
+		{"dist api pattern", "APIPathPattern", d(func(p *edge.DistributionProps) { p.APIPathPattern = "/api /*" })},
+		{"dist cert region", "CertificateArn", d(func(p *edge.DistributionProps) {
+			p.CertificateArn = "arn:aws:acm:eu-west-1:111111111111:certificate/abcd"
+			p.DomainNames = []string{"a.example.com"}
+		})},
+		{"dist cert no domains", "DomainNames", d(func(p *edge.DistributionProps) { p.CertificateArn = cert })},
+		{"dist domains no cert", "CertificateArn", d(func(p *edge.DistributionProps) { p.DomainNames = []string{"a.example.com"} })},
+		{"dist domain case", "DomainNames", d(func(p *edge.DistributionProps) { p.CertificateArn = cert; p.DomainNames = []string{"A.Example.com"} })},
+		{"dist zone half", "HostedZoneName", d(func(p *edge.DistributionProps) { p.HostedZoneID = "Z123" })},
+		{"dist zone id", "HostedZoneID", d(func(p *edge.DistributionProps) {
+			p.CertificateArn, p.DomainNames, p.HostedZoneID, p.HostedZoneName = cert, []string{"a.example.com"}, "zone-1", "example.com"
+		})},
+		{"dist zone outside", "HostedZoneName", d(func(p *edge.DistributionProps) {
+			p.CertificateArn, p.DomainNames, p.HostedZoneID, p.HostedZoneName = cert, []string{"a.other.com"}, "Z123", "example.com"
+		})},
+		{"dist geo", "GeoAllowCountries", d(func(p *edge.DistributionProps) { p.GeoAllowCountries = []string{"usa"} })},
+	}
 }
 
 // wafRules returns the rules of the web ACL by name.

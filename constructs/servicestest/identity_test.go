@@ -13,50 +13,48 @@ const samlXML = `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:meta
 
 var userPool *identity.UserPool
 
-func init() {
-	builders = append(builders, func(f *fixture) []badCase {
-		good := func() *identity.UserPoolProps {
-			return &identity.UserPoolProps{DomainPrefix: "labsecure-test", CallbackURLs: []string{"https://portal.labsecure.example/callback"}}
-		}
-		userPool = must(identity.NewUserPool(f.defaults, "UserPool", good()))
-		must(identity.NewUserPool(f.variations, "UserPoolSAML", &identity.UserPoolProps{
-			Name: "labsecure-test-staff", MFA: identity.MFAOptional, DomainPrefix: "labsecure-staff",
-			CallbackURLs:        []string{"https://staff.labsecure.example/cb", "http://localhost:4200/cb"},
-			LogoutURLs:          []string{"https://staff.labsecure.example/"},
-			AccessTokenValidity: 15 * time.Minute, RefreshTokenValidity: 12 * time.Hour,
-			MachineScopes: []string{"orders.read"}, ResourceServerID: "lab-api",
-			SAML:   &identity.SAMLProps{Name: "Hospital", MetadataURL: "https://idp.example.com/metadata.xml"},
-			Retain: true,
-		}))
-		must(identity.NewUserPool(f.variations, "UserPoolSAMLXML", &identity.UserPoolProps{
-			DomainPrefix: "labsecure-xml", CallbackURLs: []string{"https://x.labsecure.example/cb"},
-			SAML: &identity.SAMLProps{Name: "Clinic", MetadataXML: samlXML},
-		}))
-		with := func(mod func(p *identity.UserPoolProps)) func() error {
-			return func() error { p := good(); mod(p); _, err := identity.NewUserPool(f.bad, "U", p); return err }
-		}
-		return []badCase{
-			{"identity nil", "props are required", func() error { _, err := identity.NewUserPool(f.bad, "U", nil); return err }},
-			{"identity MFA off", "MFA", with(func(p *identity.UserPoolProps) { p.MFA = "OFF" })},
-			{"identity domain reserved", "DomainPrefix", with(func(p *identity.UserPoolProps) { p.DomainPrefix = "my-cognito" })},
-			{"identity domain case", "DomainPrefix", with(func(p *identity.UserPoolProps) { p.DomainPrefix = "Lab" })},
-			{"identity no callback", "CallbackURLs", with(func(p *identity.UserPoolProps) { p.CallbackURLs = nil })},
-			{"identity http callback", "CallbackURLs", with(func(p *identity.UserPoolProps) { p.CallbackURLs = []string{"http://portal.example.com/cb"} })},
-			{"identity logout fragment", "LogoutURLs", with(func(p *identity.UserPoolProps) { p.LogoutURLs = []string{"https://p.example.com/#x"} })},
-			{"identity scope", "MachineScopes", with(func(p *identity.UserPoolProps) { p.MachineScopes = []string{"results write"} })},
-			{"identity server", "ResourceServerID", with(func(p *identity.UserPoolProps) { p.ResourceServerID = "a b" })},
-			{"identity access long", "AccessTokenValidity", with(func(p *identity.UserPoolProps) { p.AccessTokenValidity = 2 * time.Hour })},
-			{"identity refresh long", "RefreshTokenValidity", with(func(p *identity.UserPoolProps) { p.RefreshTokenValidity = 90 * 24 * time.Hour })},
-			{"identity saml both", "SAML.MetadataURL", with(func(p *identity.UserPoolProps) {
-				p.SAML = &identity.SAMLProps{Name: "Idp", MetadataURL: "https://x.example/m", MetadataXML: samlXML}
-			})},
-			{"identity saml http", "SAML.MetadataURL", with(func(p *identity.UserPoolProps) {
-				p.SAML = &identity.SAMLProps{Name: "Idp", MetadataURL: "http://x.example/m"}
-			})},
-			{"identity saml xml", "SAML.MetadataXML", with(func(p *identity.UserPoolProps) { p.SAML = &identity.SAMLProps{Name: "Idp", MetadataXML: "<html/>"} })},
-			{"identity saml name", "SAML.Name", with(func(p *identity.UserPoolProps) { p.SAML = &identity.SAMLProps{Name: "x", MetadataXML: samlXML} })},
-		}
-	})
+func buildIdentity(f *fixture) []badCase {
+	good := func() *identity.UserPoolProps {
+		return &identity.UserPoolProps{DomainPrefix: "labsecure-test", CallbackURLs: []string{"https://portal.labsecure.example/callback"}}
+	}
+	userPool = must(identity.NewUserPool(f.defaults, "UserPool", good()))
+	must(identity.NewUserPool(f.variations, "UserPoolSAML", &identity.UserPoolProps{
+		Name: "labsecure-test-staff", MFA: identity.MFAOptional, DomainPrefix: "labsecure-staff",
+		CallbackURLs:        []string{"https://staff.labsecure.example/cb", "http://localhost:4200/cb"},
+		LogoutURLs:          []string{"https://staff.labsecure.example/"},
+		AccessTokenValidity: 15 * time.Minute, RefreshTokenValidity: 12 * time.Hour,
+		MachineScopes: []string{"orders.read"}, ResourceServerID: "lab-api",
+		SAML:   &identity.SAMLProps{Name: "Hospital", MetadataURL: "https://idp.example.com/metadata.xml"},
+		Retain: true,
+	}))
+	must(identity.NewUserPool(f.variations, "UserPoolSAMLXML", &identity.UserPoolProps{
+		DomainPrefix: "labsecure-xml", CallbackURLs: []string{"https://x.labsecure.example/cb"},
+		SAML: &identity.SAMLProps{Name: "Clinic", MetadataXML: samlXML},
+	}))
+	with := func(mod func(p *identity.UserPoolProps)) func() error {
+		return func() error { p := good(); mod(p); _, err := identity.NewUserPool(f.bad, "U", p); return err }
+	}
+	return []badCase{
+		{"identity nil", "props are required", func() error { _, err := identity.NewUserPool(f.bad, "U", nil); return err }},
+		{"identity MFA off", "MFA", with(func(p *identity.UserPoolProps) { p.MFA = "OFF" })},
+		{"identity domain reserved", "DomainPrefix", with(func(p *identity.UserPoolProps) { p.DomainPrefix = "my-cognito" })},
+		{"identity domain case", "DomainPrefix", with(func(p *identity.UserPoolProps) { p.DomainPrefix = "Lab" })},
+		{"identity no callback", "CallbackURLs", with(func(p *identity.UserPoolProps) { p.CallbackURLs = nil })},
+		{"identity http callback", "CallbackURLs", with(func(p *identity.UserPoolProps) { p.CallbackURLs = []string{"http://portal.example.com/cb"} })},
+		{"identity logout fragment", "LogoutURLs", with(func(p *identity.UserPoolProps) { p.LogoutURLs = []string{"https://p.example.com/#x"} })},
+		{"identity scope", "MachineScopes", with(func(p *identity.UserPoolProps) { p.MachineScopes = []string{"results write"} })},
+		{"identity server", "ResourceServerID", with(func(p *identity.UserPoolProps) { p.ResourceServerID = "a b" })},
+		{"identity access long", "AccessTokenValidity", with(func(p *identity.UserPoolProps) { p.AccessTokenValidity = 2 * time.Hour })},
+		{"identity refresh long", "RefreshTokenValidity", with(func(p *identity.UserPoolProps) { p.RefreshTokenValidity = 90 * 24 * time.Hour })},
+		{"identity saml both", "SAML.MetadataURL", with(func(p *identity.UserPoolProps) {
+			p.SAML = &identity.SAMLProps{Name: "Idp", MetadataURL: "https://x.example/m", MetadataXML: samlXML}
+		})},
+		{"identity saml http", "SAML.MetadataURL", with(func(p *identity.UserPoolProps) {
+			p.SAML = &identity.SAMLProps{Name: "Idp", MetadataURL: "http://x.example/m"}
+		})},
+		{"identity saml xml", "SAML.MetadataXML", with(func(p *identity.UserPoolProps) { p.SAML = &identity.SAMLProps{Name: "Idp", MetadataXML: "<html/>"} })},
+		{"identity saml name", "SAML.Name", with(func(p *identity.UserPoolProps) { p.SAML = &identity.SAMLProps{Name: "x", MetadataXML: samlXML} })},
+	}
 }
 
 func TestUserPoolSecurityDefaults(t *testing.T) {

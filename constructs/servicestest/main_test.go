@@ -41,8 +41,9 @@ type badCase struct {
 	call func() error
 }
 
-// builders add each family's constructs to the fixture and return its bad-props cases.
-var builders []func(f *fixture) []badCase
+// builders add each family's constructs to the fixture and return its bad-props cases, in
+// dependency order (the API uses the user pool and the web ACL).
+var builders = []func(f *fixture) []badCase{buildIdentity, buildMessaging, buildEdge, buildAPI}
 
 // The synthesized stacks the tests read, and the results of the bad-props calls.
 var (

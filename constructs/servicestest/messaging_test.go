@@ -12,72 +12,70 @@ import (
 
 var labQueue *messaging.Queue
 
-func init() {
-	builders = append(builders, func(f *fixture) []badCase {
-		labQueue = must(messaging.NewQueue(f.defaults, "LabQueue", &messaging.QueueProps{Key: f.msgKey, AlarmTopic: f.alarmTopic}))
-		must(messaging.NewSchedule(f.defaults, "Jobs", &messaging.ScheduleProps{Queue: labQueue.Queue, Key: f.msgKey}))
-		must(messaging.NewTopic(f.defaults, "PlainTopic", &messaging.TopicProps{Key: f.msgKey}))
+func buildMessaging(f *fixture) []badCase {
+	labQueue = must(messaging.NewQueue(f.defaults, "LabQueue", &messaging.QueueProps{Key: f.msgKey, AlarmTopic: f.alarmTopic}))
+	must(messaging.NewSchedule(f.defaults, "Jobs", &messaging.ScheduleProps{Queue: labQueue.Queue, Key: f.msgKey}))
+	must(messaging.NewTopic(f.defaults, "PlainTopic", &messaging.TopicProps{Key: f.msgKey}))
 
-		vq := must(messaging.NewQueue(f.variations, "NotifyQueue", &messaging.QueueProps{
-			QueueName: "labsecure-test-notify", Key: f.msgKey, AlarmTopic: f.alarmTopic,
-			VisibilityTimeout: 3 * time.Minute, MaxReceiveCount: 3, Retention: 7 * 24 * time.Hour,
-			OldestMessageAgeThreshold: 5 * time.Minute, DepthAlarmThreshold: 50, Retain: true,
-		}))
-		must(messaging.NewSchedule(f.variations, "Nightly", &messaging.ScheduleProps{
-			Queue: vq.Queue, Key: f.msgKey, RetryAttempts: 3, MaxEventAge: time.Hour, DisableRules: true,
-			Jobs: []messaging.Job{{Name: "purge", Schedule: "rate(6 hours)"}},
-		}))
-		q := func(mod func(p *messaging.QueueProps)) func() error {
-			return func() error {
-				p := &messaging.QueueProps{Key: f.msgKey, AlarmTopic: f.alarmTopic}
-				mod(p)
-				_, err := messaging.NewQueue(f.bad, "Q", p)
-				return err
-			}
+	vq := must(messaging.NewQueue(f.variations, "NotifyQueue", &messaging.QueueProps{
+		QueueName: "labsecure-test-notify", Key: f.msgKey, AlarmTopic: f.alarmTopic,
+		VisibilityTimeout: 3 * time.Minute, MaxReceiveCount: 3, Retention: 7 * 24 * time.Hour,
+		OldestMessageAgeThreshold: 5 * time.Minute, DepthAlarmThreshold: 50, Retain: true,
+	}))
+	must(messaging.NewSchedule(f.variations, "Nightly", &messaging.ScheduleProps{
+		Queue: vq.Queue, Key: f.msgKey, RetryAttempts: 3, MaxEventAge: time.Hour, DisableRules: true,
+		Jobs: []messaging.Job{{Name: "purge", Schedule: "rate(6 hours)"}},
+	}))
+	q := func(mod func(p *messaging.QueueProps)) func() error {
+		return func() error {
+			p := &messaging.QueueProps{Key: f.msgKey, AlarmTopic: f.alarmTopic}
+			mod(p)
+			_, err := messaging.NewQueue(f.bad, "Q", p)
+			return err
 		}
-		s := func(mod func(p *messaging.ScheduleProps)) func() error {
-			return func() error {
-				p := &messaging.ScheduleProps{Queue: labQueue.Queue, Key: f.msgKey}
-				mod(p)
-				_, err := messaging.NewSchedule(f.bad, "S", p)
-				return err
-			}
+	}
+	s := func(mod func(p *messaging.ScheduleProps)) func() error {
+		return func() error {
+			p := &messaging.ScheduleProps{Queue: labQueue.Queue, Key: f.msgKey}
+			mod(p)
+			_, err := messaging.NewSchedule(f.bad, "S", p)
+			return err
 		}
-		return []badCase{
-			{"queue nil", "props are required", func() error { _, err := messaging.NewQueue(f.bad, "Q", nil); return err }},
-			{"queue key", "Key", q(func(p *messaging.QueueProps) { p.Key = nil })},
-			{"queue topic", "AlarmTopic", q(func(p *messaging.QueueProps) { p.AlarmTopic = nil })},
-			{"queue name", "QueueName", q(func(p *messaging.QueueProps) { p.QueueName = "bad name" })},
-			{"queue visibility", "VisibilityTimeout", q(func(p *messaging.QueueProps) { p.VisibilityTimeout = 13 * time.Hour })},
-			{"queue visibility fraction", "VisibilityTimeout", q(func(p *messaging.QueueProps) { p.VisibilityTimeout = 1500 * time.Millisecond })},
-			{"queue receives", "MaxReceiveCount", q(func(p *messaging.QueueProps) { p.MaxReceiveCount = 1001 })},
-			{"queue retention", "Retention", q(func(p *messaging.QueueProps) { p.Retention = 15 * 24 * time.Hour })},
-			{"queue oldest", "OldestMessageAgeThreshold", q(func(p *messaging.QueueProps) { p.OldestMessageAgeThreshold = time.Second })},
-			{"queue depth", "DepthAlarmThreshold", q(func(p *messaging.QueueProps) { p.DepthAlarmThreshold = -1 })},
-			{"topic nil", "props are required", func() error { _, err := messaging.NewTopic(f.bad, "T", nil); return err }},
-			{"topic key", "Key", func() error { _, err := messaging.NewTopic(f.bad, "T", &messaging.TopicProps{}); return err }},
-			{"topic email", "Email", func() error {
-				_, err := messaging.NewTopic(f.bad, "T", &messaging.TopicProps{Key: f.msgKey, Email: "Ops <ops@x.example>"})
-				return err
-			}},
-			{"topic name", "TopicName", func() error {
-				_, err := messaging.NewTopic(f.bad, "T", &messaging.TopicProps{Key: f.msgKey, TopicName: "a.b"})
-				return err
-			}},
-			{"schedule nil", "props are required", func() error { _, err := messaging.NewSchedule(f.bad, "S", nil); return err }},
-			{"schedule queue", "Queue", s(func(p *messaging.ScheduleProps) { p.Queue = nil })},
-			{"schedule key", "Key", s(func(p *messaging.ScheduleProps) { p.Key = nil })},
-			{"schedule job name", "Jobs[0].Name", s(func(p *messaging.ScheduleProps) { p.Jobs = []messaging.Job{{Name: "Daily", Schedule: "rate(1 day)"}} })},
-			{"schedule job dup", "Jobs[1].Name", s(func(p *messaging.ScheduleProps) {
-				p.Jobs = []messaging.Job{{Name: "a", Schedule: "rate(1 day)"}, {Name: "a", Schedule: "rate(2 days)"}}
-			})},
-			{"schedule expr", "Jobs[0].Schedule", s(func(p *messaging.ScheduleProps) { p.Jobs = []messaging.Job{{Name: "a", Schedule: "0 7 * * *"}} })},
-			{"schedule plural", "Jobs[0].Schedule", s(func(p *messaging.ScheduleProps) { p.Jobs = []messaging.Job{{Name: "a", Schedule: "rate(1 days)"}} })},
-			{"schedule singular", "Jobs[0].Schedule", s(func(p *messaging.ScheduleProps) { p.Jobs = []messaging.Job{{Name: "a", Schedule: "rate(5 minute)"}} })},
-			{"schedule retries", "RetryAttempts", s(func(p *messaging.ScheduleProps) { p.RetryAttempts = 200 })},
-			{"schedule age", "MaxEventAge", s(func(p *messaging.ScheduleProps) { p.MaxEventAge = 48 * time.Hour })},
-		}
-	})
+	}
+	return []badCase{
+		{"queue nil", "props are required", func() error { _, err := messaging.NewQueue(f.bad, "Q", nil); return err }},
+		{"queue key", "Key", q(func(p *messaging.QueueProps) { p.Key = nil })},
+		{"queue topic", "AlarmTopic", q(func(p *messaging.QueueProps) { p.AlarmTopic = nil })},
+		{"queue name", "QueueName", q(func(p *messaging.QueueProps) { p.QueueName = "bad name" })},
+		{"queue visibility", "VisibilityTimeout", q(func(p *messaging.QueueProps) { p.VisibilityTimeout = 13 * time.Hour })},
+		{"queue visibility fraction", "VisibilityTimeout", q(func(p *messaging.QueueProps) { p.VisibilityTimeout = 1500 * time.Millisecond })},
+		{"queue receives", "MaxReceiveCount", q(func(p *messaging.QueueProps) { p.MaxReceiveCount = 1001 })},
+		{"queue retention", "Retention", q(func(p *messaging.QueueProps) { p.Retention = 15 * 24 * time.Hour })},
+		{"queue oldest", "OldestMessageAgeThreshold", q(func(p *messaging.QueueProps) { p.OldestMessageAgeThreshold = time.Second })},
+		{"queue depth", "DepthAlarmThreshold", q(func(p *messaging.QueueProps) { p.DepthAlarmThreshold = -1 })},
+		{"topic nil", "props are required", func() error { _, err := messaging.NewTopic(f.bad, "T", nil); return err }},
+		{"topic key", "Key", func() error { _, err := messaging.NewTopic(f.bad, "T", &messaging.TopicProps{}); return err }},
+		{"topic email", "Email", func() error {
+			_, err := messaging.NewTopic(f.bad, "T", &messaging.TopicProps{Key: f.msgKey, Email: "Ops <ops@x.example>"})
+			return err
+		}},
+		{"topic name", "TopicName", func() error {
+			_, err := messaging.NewTopic(f.bad, "T", &messaging.TopicProps{Key: f.msgKey, TopicName: "a.b"})
+			return err
+		}},
+		{"schedule nil", "props are required", func() error { _, err := messaging.NewSchedule(f.bad, "S", nil); return err }},
+		{"schedule queue", "Queue", s(func(p *messaging.ScheduleProps) { p.Queue = nil })},
+		{"schedule key", "Key", s(func(p *messaging.ScheduleProps) { p.Key = nil })},
+		{"schedule job name", "Jobs[0].Name", s(func(p *messaging.ScheduleProps) { p.Jobs = []messaging.Job{{Name: "Daily", Schedule: "rate(1 day)"}} })},
+		{"schedule job dup", "Jobs[1].Name", s(func(p *messaging.ScheduleProps) {
+			p.Jobs = []messaging.Job{{Name: "a", Schedule: "rate(1 day)"}, {Name: "a", Schedule: "rate(2 days)"}}
+		})},
+		{"schedule expr", "Jobs[0].Schedule", s(func(p *messaging.ScheduleProps) { p.Jobs = []messaging.Job{{Name: "a", Schedule: "0 7 * * *"}} })},
+		{"schedule plural", "Jobs[0].Schedule", s(func(p *messaging.ScheduleProps) { p.Jobs = []messaging.Job{{Name: "a", Schedule: "rate(1 days)"}} })},
+		{"schedule singular", "Jobs[0].Schedule", s(func(p *messaging.ScheduleProps) { p.Jobs = []messaging.Job{{Name: "a", Schedule: "rate(5 minute)"}} })},
+		{"schedule retries", "RetryAttempts", s(func(p *messaging.ScheduleProps) { p.RetryAttempts = 200 })},
+		{"schedule age", "MaxEventAge", s(func(p *messaging.ScheduleProps) { p.MaxEventAge = 48 * time.Hour })},
+	}
 }
 
 // keyOf returns the logical ID of the KMS key the value refers to (Ref or GetAtt Arn), or "".
