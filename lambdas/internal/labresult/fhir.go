@@ -20,13 +20,14 @@ type fhirRes struct {
 }
 
 type fhirParser struct {
-	m        *Message
-	problems []Problem
-	byKey    map[string]fhirRes // fullUrl and "Type/id" -> resource
-	byPath   map[string]fhirRes // top-level resources by path
-	root     string             // "Bundle", "DiagnosticReport" or "Observation"
-	seen     map[string]bool    // observation paths already read
-	unres    []Problem          // unresolved references
+	m         *Message
+	problems  []Problem
+	byKey     map[string]fhirRes        // fullUrl and "Type/id" -> resource
+	byPath    map[string]fhirRes        // top-level resources by path
+	root      string                    // "Bundle", "DiagnosticReport" or "Observation"
+	seen      map[string]bool           // observation paths already read
+	contained map[string]map[string]int // holder path -> contained id -> index
+	unres     []Problem                 // unresolved references
 }
 
 func (p *fhirParser) reject(field, problem, fix string) {
@@ -42,7 +43,7 @@ func (p *fhirParser) warn(field, code, msg, fix string) {
 // DiagnosticReport with contained Observations, or a lone Observation.
 func parseFHIR(body []byte) (*Message, error) {
 	p := &fhirParser{m: &Message{Format: FormatFHIR, SchemaVersion: "4.0.1", PatientSex: SexUnknown},
-		byKey: map[string]fhirRes{}, byPath: map[string]fhirRes{}, seen: map[string]bool{}}
+		byKey: map[string]fhirRes{}, byPath: map[string]fhirRes{}, seen: map[string]bool{}, contained: map[string]map[string]int{}}
 	root, err := decodeJSONObject(body)
 	if err != nil {
 		p.reject("$", err.Error(), "send one FHIR R4 resource as JSON")
@@ -190,12 +191,27 @@ func (p *fhirParser) resolve(ref string, from fhirRes) (fhirRes, bool) {
 		// Contained resources live in the container; an Observation
 		// contained in a DiagnosticReport may point at its siblings.
 		for _, holder := range []fhirRes{from, p.container(from)} {
-			cs := jarr(holder.obj, "contained")
-			for i := range cs {
-				c := jobjAt(cs, i)
-				if c != nil && jstr(c, "id") == id {
-					return fhirRes{c, fmt.Sprintf("%s.contained[%d]", holder.path, i)}, true
+			if holder.obj == nil {
+				continue
+			}
+			idx, ok := p.contained[holder.path]
+			if !ok {
+				// index once per holder: linear work even with many references
+				idx = map[string]int{}
+				cs := jarr(holder.obj, "contained")
+				for i := range cs {
+					if c := jobjAt(cs, i); c != nil {
+						if cid := jstr(c, "id"); cid != "" {
+							if _, dup := idx[cid]; !dup {
+								idx[cid] = i
+							}
+						}
+					}
 				}
+				p.contained[holder.path] = idx
+			}
+			if i, ok := idx[id]; ok {
+				return fhirRes{jobjAt(jarr(holder.obj, "contained"), i), fmt.Sprintf("%s.contained[%d]", holder.path, i)}, true
 			}
 		}
 		return fhirRes{}, false
@@ -390,6 +406,10 @@ func (p *fhirParser) observation(r fhirRes, panel string, depth int) {
 	o := r.obj
 	code, system, display := fhirCode(jget(o, "code"))
 	members := jarr(o, "hasMember")
+	if depth >= maxMembers && len(members) > 0 {
+		p.warn(r.path+".hasMember", CodeIgnoredSegment, fmt.Sprintf("panels nested deeper than %d levels were not read", maxMembers),
+			"flatten the panel structure")
+	}
 	if depth < maxMembers {
 		for i := range members {
 			field := fmt.Sprintf("%s.hasMember[%d].reference", r.path, i)
@@ -404,7 +424,6 @@ func (p *fhirParser) observation(r fhirRes, panel string, depth int) {
 	}
 	obs := Observation{Code: code, CodeSystem: system, Display: display, Panel: panel, Source: r.path, Status: jstr(o, "status")}
 	hasValue := true
-	_ = hasValue
 	switch {
 	case jget(o, "valueQuantity") != nil:
 		q := jget(o, "valueQuantity")

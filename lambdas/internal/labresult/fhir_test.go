@@ -170,3 +170,51 @@ func TestFHIRStatusReconciliation(t *testing.T) {
 		}
 	}
 }
+
+func TestFHIRBundleOfObservationsAndDeepPanels(t *testing.T) {
+	// no DiagnosticReport: top-level observations are results, panel members
+	// are reached through their panel only once
+	b := `{"resourceType":"Bundle","type":"collection","entry":[
+	 {"fullUrl":"urn:uuid:p","resource":` + obsJSON("p", "24331-1", `,"subject":{"reference":"Patient/9"},"hasMember":[{"reference":"urn:uuid:c"}]`) + `},
+	 {"fullUrl":"urn:uuid:c","resource":` + obsJSON("c", "2093-3", vq("180", "mg/dL")) + `},
+	 {"fullUrl":"urn:uuid:t","resource":` + obsJSON("t", "2571-8", vq("90", "mg/dL")) + `}]}`
+	m := mustParse(t, FormatFHIR, []byte(b))
+	if len(m.Results) != 2 || m.Results[0].Code != "2093-3" || m.Results[0].Panel != "24331-1" || m.Results[1].Code != "2571-8" || m.PatientID != "9" {
+		t.Fatalf("results: %+v", m.Results)
+	}
+
+	// a chain of 12 nested panels: members beyond 8 levels are not read, with a warning
+	var contained []string
+	for i := 0; i < 12; i++ {
+		next := `,"hasMember":[{"reference":"#o` + string(rune('a'+i+1)) + `"}]`
+		contained = append(contained, obsJSON("o"+string(rune('a'+i)), "24331-1", next))
+	}
+	contained = append(contained, obsJSON("o"+string(rune('a'+12)), "2093-3", vq("180", "mg/dL")), obsJSON("direct", "2571-8", vq("90", "mg/dL")))
+	dr := `{"resourceType":"DiagnosticReport","id":"d","status":"final","subject":{"reference":"Patient/1"},"result":[{"reference":"#oa"},{"reference":"#direct"}],"contained":[` + strings.Join(contained, ",") + `]}`
+	m = mustParse(t, FormatFHIR, []byte(dr))
+	if len(m.Results) != 1 || m.Results[0].Code != "2571-8" {
+		t.Fatalf("deep chain: %+v", m.Results)
+	}
+	if len(m.Warnings) != 1 || m.Warnings[0].Code != CodeIgnoredSegment || m.Warnings[0].Field != "DiagnosticReport.contained[8].hasMember" {
+		t.Errorf("depth warning: %+v", m.Warnings)
+	}
+}
+
+func TestFHIRManyContainedReferencesStayFast(t *testing.T) {
+	var contained, refs []string
+	for i := 0; i < 4000; i++ {
+		id := "o" + strings.Repeat("x", i%7) + string(rune('A'+i%26)) + itoa(i)
+		contained = append(contained, obsJSON(id, "2823-3", vq("4.1", "mmol/L")))
+		refs = append(refs, `{"reference":"#`+id+`"}`)
+	}
+	dr := `{"resourceType":"DiagnosticReport","id":"d","status":"final","subject":{"reference":"Patient/1"},"result":[` + strings.Join(refs, ",") + `],"contained":[` + strings.Join(contained, ",") + `]}`
+	if len(dr) > MaxPayloadBytes {
+		t.Fatalf("test body %d bytes exceeds the payload limit", len(dr))
+	}
+	m := mustParse(t, FormatFHIR, []byte(dr))
+	if len(m.Results) != 4000 {
+		t.Fatalf("got %d results", len(m.Results))
+	}
+}
+
+func itoa(i int) string { return fmtNum(float64(i)) }
