@@ -421,13 +421,20 @@ func tableRange(a *analyte, sex string, age int) (*float64, *float64, string, bo
 			}
 			continue
 		}
-		// unknown sex: widen with the other sex's rule
-		if lo != nil && rr.Low != nil && *rr.Low < *lo {
+		// unknown sex: widen with the other sex's rule (nil = open-ended)
+		if lo != nil && (rr.Low == nil || *rr.Low < *lo) {
 			lo = rr.Low
 		}
-		if hi != nil && rr.High != nil && *rr.High > *hi {
+		if hi != nil && (rr.High == nil || *rr.High > *hi) {
 			hi = rr.High
 		}
+	}
+	// copies: callers must not be able to change the table
+	if lo != nil {
+		lo = fp(*lo)
+	}
+	if hi != nil {
+		hi = fp(*hi)
 	}
 	return lo, hi, src, found
 }

@@ -349,3 +349,25 @@ func TestWithdrawnResults(t *testing.T) {
 		requireIssue(t, rep, CodeWithdrawnResult, SeverityWarning, "results[0].value")
 	}
 }
+
+func TestTableRangeIsCopied(t *testing.T) {
+	rep := Normalize(nativeMsg(SexMale, time.Time{}, Observation{Code: "2823-3", Value: "4", Unit: "mmol/L"}), nil)
+	*rep.Results[0].RefLow = 99
+	rep = Normalize(nativeMsg(SexMale, time.Time{}, Observation{Code: "2823-3", Value: "4", Unit: "mmol/L"}), nil)
+	checkPtr(t, "table low after caller mutation", rep.Results[0].RefLow, 3.5)
+}
+
+func TestTableRangeUnknownSexUnion(t *testing.T) {
+	a := &analyte{Unit: "mg/dL", Ranges: []rangeRule{
+		{Sex: SexMale, Low: fp(10), High: fp(20), Source: "s"},
+		{Sex: SexFemale, Low: nil, High: fp(15), Source: "s"},
+	}}
+	lo, hi, _, ok := tableRange(a, SexUnknown, 40)
+	if !ok || lo != nil || hi == nil || *hi != 20 {
+		t.Errorf("union: %s-%s", fmtPtr(lo), fmtPtr(hi))
+	}
+	lo, hi, _, _ = tableRange(a, SexFemale, 40)
+	if lo != nil || *hi != 15 {
+		t.Errorf("female: %s-%s", fmtPtr(lo), fmtPtr(hi))
+	}
+}
