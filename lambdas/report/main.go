@@ -1,0 +1,20 @@
+// Command report is the Lambda behind GET /api/v1/results/{result_id}/report and direct portal invocations.
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/labsecure/labsecure/lambdas/internal/pipeline/awswire"
+	"github.com/labsecure/labsecure/lambdas/internal/pipeline/handler"
+)
+
+func main() {
+	svc, log, err := awswire.Service(context.Background(), handler.RoleReport, os.Getenv)
+	if err != nil {
+		awswire.Fatal(err)
+	}
+	lambda.Start((&handler.Report{Svc: svc, Log: log}).Handle)
+}
