@@ -8,13 +8,12 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/labsecure/labsecure/lambdas/internal/pipeline/awswire"
-	"github.com/labsecure/labsecure/lambdas/internal/pipeline/handler"
 )
 
 func main() {
-	svc, log, err := awswire.Service(context.Background(), handler.RoleReport, os.Getenv)
+	h, err := awswire.Report(context.Background(), os.Getenv)
 	if err != nil {
 		awswire.Fatal(err)
 	}
-	lambda.Start((&handler.Report{Svc: svc, Log: log}).Handle)
+	lambda.Start(h.Handle)
 }

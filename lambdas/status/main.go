@@ -8,13 +8,12 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/labsecure/labsecure/lambdas/internal/pipeline/awswire"
-	"github.com/labsecure/labsecure/lambdas/internal/pipeline/handler"
 )
 
 func main() {
-	svc, log, err := awswire.Service(context.Background(), handler.RoleStatus, os.Getenv)
+	h, err := awswire.Status(context.Background(), os.Getenv)
 	if err != nil {
 		awswire.Fatal(err)
 	}
-	lambda.Start((&handler.Status{Svc: svc, Log: log}).Handle)
+	lambda.Start(h.Handle)
 }

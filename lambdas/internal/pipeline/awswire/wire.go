@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -28,54 +29,125 @@ import (
 // sdkTimeout bounds every AWS call; the SDK's standard retryer retries within it.
 const sdkTimeout = 10 * time.Second
 
-// Service builds the pipeline service of role from the environment read by getenv.
-func Service(ctx context.Context, role handler.Role, getenv func(string) string) (*pipeline.Service, *slog.Logger, error) {
+// base loads the configuration, the logger, the AWS config and the ports every role uses
+// (results table, audit log).
+type base struct {
+	cfg     handler.Config
+	log     *slog.Logger
+	aws     aws.Config
+	results *awsadapter.ResultStore
+	deps    pipeline.Deps
+	opts    *pipeline.Options
+}
+
+func load(ctx context.Context, role handler.Role, getenv func(string) string) (*base, error) {
 	cfg, err := handler.LoadConfig(role, getenv)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	log := logging.New(os.Stdout, levelOf(cfg.LogLevel))
 	awsCfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(sdkTimeout)))
 	if err != nil {
-		return nil, nil, fmt.Errorf("load AWS config: %w", err)
+		return nil, fmt.Errorf("load AWS config: %w", err)
 	}
+	log := logging.New(os.Stdout, levelOf(cfg.LogLevel))
 	ddb := dynamodb.NewFromConfig(awsCfg)
 	results := awsadapter.NewResultStore(ddb, cfg.ResultsTable)
-	d := pipeline.Deps{Audit: awsadapter.NewAuditLog(ddb, cfg.AuditTable), Results: results}
-	opts := &pipeline.Options{Logger: log, PresignTTL: cfg.PresignTTL, PortalURL: cfg.PortalURL}
+	return &base{cfg: cfg, log: log, aws: awsCfg, results: results,
+		deps: pipeline.Deps{Audit: awsadapter.NewAuditLog(ddb, cfg.AuditTable), Results: results},
+		opts: &pipeline.Options{Logger: log, PresignTTL: cfg.PresignTTL, PortalURL: cfg.PortalURL}}, nil
+}
 
-	switch role {
-	case handler.RoleIngest:
-		s3c := s3.NewFromConfig(awsCfg)
-		d.Raw = awsadapter.NewBlobStore(s3c, s3.NewPresignClient(s3c), cfg.RawBucket, cfg.RawKMSKeyID)
-		d.LabQueue = awsadapter.NewQueue(sqs.NewFromConfig(awsCfg), cfg.LabResultsQueueURL)
-		d.Ingestions = results
-	case handler.RoleWorker:
-		s3c := s3.NewFromConfig(awsCfg)
-		d.Raw = awsadapter.NewBlobStore(s3c, s3.NewPresignClient(s3c), cfg.RawBucket, cfg.RawKMSKeyID)
-		d.NotifyQueue = awsadapter.NewQueue(sqs.NewFromConfig(awsCfg), cfg.NotificationQueueURL)
-		key := cfg.PatientKeySecret
-		if cfg.PatientKeySecretARN != "" {
-			key, err = SecretFetcher{Token: getenv("AWS_SESSION_TOKEN"), Endpoint: extensionEndpoint(getenv)}.Fetch(ctx, cfg.PatientKeySecretARN)
-			if err != nil {
-				return nil, nil, fmt.Errorf("patient key secret: %w", err)
-			}
-		}
-		opts.PatientKeySecret = []byte(key)
-	case handler.RoleNotify:
-		d.Notifications, d.Contacts = results, results
-		d.Mailer = awsadapter.NewMailer(sesv2.NewFromConfig(awsCfg), cfg.SESFrom, cfg.SESConfigurationSet)
-	case handler.RoleReport:
-		s3c := s3.NewFromConfig(awsCfg)
-		d.Reports = awsadapter.NewBlobStore(s3c, s3.NewPresignClient(s3c), cfg.ReportsBucket, cfg.ReportsKMSKeyID)
-		d.Renderer = pdfreport.New(nil)
-	case handler.RoleStatus:
-	}
-	svc, err := pipeline.New(d, opts)
+func (b *base) service(role handler.Role) (*pipeline.Service, error) {
+	svc, err := pipeline.New(b.deps, b.opts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s service: %w", role, err)
+		return nil, fmt.Errorf("%s service: %w", role, err)
 	}
-	return svc, log, nil
+	return svc, nil
+}
+
+// Each role links only the SDK clients it uses, which keeps the bootstrap binaries small.
+
+// Ingest builds the ingest handler: raw bucket (Put), lab-results queue, ingestion records.
+func Ingest(ctx context.Context, getenv func(string) string) (*handler.Ingest, error) {
+	b, err := load(ctx, handler.RoleIngest, getenv)
+	if err != nil {
+		return nil, err
+	}
+	b.deps.Raw = awsadapter.NewBlobStore(s3.NewFromConfig(b.aws), nil, b.cfg.RawBucket, b.cfg.RawKMSKeyID)
+	b.deps.LabQueue = awsadapter.NewQueue(sqs.NewFromConfig(b.aws), b.cfg.LabResultsQueueURL)
+	b.deps.Ingestions = b.results
+	svc, err := b.service(handler.RoleIngest)
+	if err != nil {
+		return nil, err
+	}
+	return &handler.Ingest{Svc: svc, Log: b.log}, nil
+}
+
+// Worker builds the worker handler: raw bucket (Get), notification queue, patient-key secret.
+func Worker(ctx context.Context, getenv func(string) string) (*handler.Worker, error) {
+	b, err := load(ctx, handler.RoleWorker, getenv)
+	if err != nil {
+		return nil, err
+	}
+	b.deps.Raw = awsadapter.NewBlobStore(s3.NewFromConfig(b.aws), nil, b.cfg.RawBucket, b.cfg.RawKMSKeyID)
+	b.deps.NotifyQueue = awsadapter.NewQueue(sqs.NewFromConfig(b.aws), b.cfg.NotificationQueueURL)
+	key := b.cfg.PatientKeySecret
+	if b.cfg.PatientKeySecretARN != "" {
+		key, err = SecretFetcher{Token: getenv("AWS_SESSION_TOKEN"), Endpoint: extensionEndpoint(getenv)}.Fetch(ctx, b.cfg.PatientKeySecretARN)
+		if err != nil {
+			return nil, fmt.Errorf("patient key secret: %w", err)
+		}
+	}
+	b.opts.PatientKeySecret = []byte(key)
+	svc, err := b.service(handler.RoleWorker)
+	if err != nil {
+		return nil, err
+	}
+	return &handler.Worker{Svc: svc, Log: b.log}, nil
+}
+
+// Notify builds the notify handler: notification state, contacts, SES v2.
+func Notify(ctx context.Context, getenv func(string) string) (*handler.Notify, error) {
+	b, err := load(ctx, handler.RoleNotify, getenv)
+	if err != nil {
+		return nil, err
+	}
+	b.deps.Notifications, b.deps.Contacts = b.results, b.results
+	b.deps.Mailer = awsadapter.NewMailer(sesv2.NewFromConfig(b.aws), b.cfg.SESFrom, b.cfg.SESConfigurationSet)
+	svc, err := b.service(handler.RoleNotify)
+	if err != nil {
+		return nil, err
+	}
+	return &handler.Notify{Svc: svc, Log: b.log}, nil
+}
+
+// Report builds the report handler: reports bucket (Put, presigned GET), PDF renderer.
+func Report(ctx context.Context, getenv func(string) string) (*handler.Report, error) {
+	b, err := load(ctx, handler.RoleReport, getenv)
+	if err != nil {
+		return nil, err
+	}
+	s3c := s3.NewFromConfig(b.aws)
+	b.deps.Reports = awsadapter.NewBlobStore(s3c, s3.NewPresignClient(s3c), b.cfg.ReportsBucket, b.cfg.ReportsKMSKeyID)
+	b.deps.Renderer = pdfreport.New(nil)
+	svc, err := b.service(handler.RoleReport)
+	if err != nil {
+		return nil, err
+	}
+	return &handler.Report{Svc: svc, Log: b.log}, nil
+}
+
+// Status builds the status / health handler: results table and audit log only.
+func Status(ctx context.Context, getenv func(string) string) (*handler.Status, error) {
+	b, err := load(ctx, handler.RoleStatus, getenv)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := b.service(handler.RoleStatus)
+	if err != nil {
+		return nil, err
+	}
+	return &handler.Status{Svc: svc, Log: b.log}, nil
 }
 
 func levelOf(s string) slog.Level {
