@@ -52,6 +52,9 @@ type GoFunctionProps struct {
 	// (on-failure destination, with the error context). Default: none (synchronous callers
 	// and event-source mappings handle failures themselves).
 	OnFailure awssqs.IQueue
+	// DeadLetterQueue receives the events of asynchronous invocations that failed every
+	// retry (classic dead-letter queue: the event only). Default: none.
+	DeadLetterQueue awssqs.IQueue
 }
 
 var functionNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -115,8 +118,8 @@ type GoFunction struct {
 // on arm64, in the private subnets with its own security group (no inbound rule, HTTPS out),
 // its own role (logs to its own log group, VPC network interfaces, X-Ray; callers add the
 // rest with grants), an encrypted log group with explicit retention, environment encrypted
-// with EnvironmentKey, X-Ray tracing active, JSON logs, and an optional on-failure queue for
-// asynchronous invocations.
+// with EnvironmentKey, X-Ray tracing active, JSON logs, and an optional on-failure destination
+// and/or dead-letter queue for asynchronous invocations.
 func NewGoFunction(scope constructs.Construct, id string, props *GoFunctionProps) (*GoFunction, error) {
 	if err := props.Validate(); err != nil {
 		return nil, err
@@ -189,6 +192,9 @@ func NewGoFunction(scope constructs.Construct, id string, props *GoFunctionProps
 	}
 	if props.OnFailure != nil {
 		fp.OnFailure = awslambdadestinations.NewSqsDestination(props.OnFailure)
+	}
+	if props.DeadLetterQueue != nil {
+		fp.DeadLetterQueue = props.DeadLetterQueue
 	}
 	fn := awslambda.NewFunction(self, jsii.String("Resource"), fp)
 	return &GoFunction{Function: fn, Role: role, SecurityGroup: sg, LogGroup: lg}, nil

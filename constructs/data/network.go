@@ -31,7 +31,9 @@ func newStoreSecurityGroup(scope constructs.Construct, vpc awsec2.IVpc, descript
 // Connections API so that a client group without all-outbound also gets the matching egress
 // rule, and so that a client in another stack gets the rule placed where no cycle arises.
 func allowClient(sg awsec2.SecurityGroup, client awsec2.ISecurityGroup, port int, why string) {
-	sg.Connections().AllowFrom(client, awsec2.Port_Tcp(jsii.Number(float64(port))), jsii.String(fmt.Sprintf("%s to port %d", why, port)))
+	// From the client's side: when the client lives in another stack, CDK then places both
+	// rules in the client's stack, so the database stack never depends on its clients.
+	client.Connections().AllowTo(sg, awsec2.Port_Tcp(jsii.Number(float64(port))), jsii.String(fmt.Sprintf("%s to port %d", why, port)))
 }
 
 // checkClients reports a nil entry in a list of client security groups.

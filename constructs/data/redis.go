@@ -38,7 +38,8 @@ type RedisProps struct {
 	LogsKey awskms.IKey
 	// LogRetentionDays is the slow-log retention (a CloudWatch Logs value). Required.
 	LogRetentionDays int
-	// SnapshotRetentionDays is how long daily snapshots are kept, 1 to 35. Default: 7.
+	// SnapshotRetentionDays is how long daily snapshots are kept, 1 to 35. Default: 15 (the
+	// HIPAA Security pack of cdk-nag asks for at least 15).
 	SnapshotRetentionDays int
 	// ClientSecurityGroups may connect on port 6379. Default: none (see AllowFrom).
 	ClientSecurityGroups []awsec2.ISecurityGroup
@@ -86,7 +87,7 @@ func (p *RedisProps) Validate() error {
 		return fmt.Errorf("data: redis LogRetentionDays %d is not accepted by CloudWatch Logs; fix: use one of %v", p.LogRetentionDays, logs.RetentionValues)
 	}
 	if p.SnapshotRetentionDays < 0 || p.SnapshotRetentionDays > 35 {
-		return fmt.Errorf("data: redis SnapshotRetentionDays %d is out of range; fix: use 1 to 35 (default 7)", p.SnapshotRetentionDays)
+		return fmt.Errorf("data: redis SnapshotRetentionDays %d is out of range; fix: use 1 to 35 (default 15)", p.SnapshotRetentionDays)
 	}
 	if err := checkClients("data: redis", "ClientSecurityGroups", p.ClientSecurityGroups); err != nil {
 		return err
@@ -141,7 +142,7 @@ func NewRedis(scope constructs.Construct, id string, props *RedisProps) (*Redis,
 	}
 	snapshots := props.SnapshotRetentionDays
 	if snapshots == 0 {
-		snapshots = 7
+		snapshots = 15
 	}
 
 	sg := newStoreSecurityGroup(self, props.Vpc, fmt.Sprintf("Redis: port %d from client security groups only", RedisPort), RedisPort, props.ClientSecurityGroups)

@@ -115,6 +115,19 @@ func TestAuroraCluster(t *testing.T) {
 	}
 }
 
+// TestAuroraGrantConnect checks IAM database authentication grants: rds-db:connect for one
+// database user of this cluster only.
+func TestAuroraGrantConnect(t *testing.T) {
+	sts := policyStatementsOf("dbUserRole")
+	if len(sts) != 1 {
+		t.Fatalf("db user role statements %v, want exactly one", sts)
+	}
+	res := toJSON(sts[0]["Resource"])
+	if toJSON(sts[0]["Action"]) != `"rds-db:connect"` || !strings.Contains(res, ":dbuser:") || !strings.Contains(res, "/app_user") || !strings.Contains(res, ids["pgCluster"]) {
+		t.Errorf("GrantConnect statement %v, want rds-db:connect on dbuser:<this cluster's resource id>/app_user", sts[0])
+	}
+}
+
 func hasTransform(name string) bool {
 	switch tr := raw["Transform"].(type) {
 	case string:

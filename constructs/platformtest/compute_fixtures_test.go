@@ -109,7 +109,7 @@ func buildCompute(stack awscdk.Stack, s *shared) error {
 	record("failures", failures)
 	fn2, err := compute.NewGoFunction(stack, "FnNotify", &compute.GoFunctionProps{
 		AssetDir: lambdaAssetDir, Vpc: s.vpc, EnvironmentKey: s.dataKey, LogsKey: s.logsKey, LogRetentionDays: 30,
-		Timeout: 60 * time.Second, MemoryMiB: 512, ReservedConcurrency: 5, OnFailure: failures,
+		Timeout: 60 * time.Second, MemoryMiB: 512, ReservedConcurrency: 5, OnFailure: failures, DeadLetterQueue: failures,
 	})
 	if err != nil {
 		return err

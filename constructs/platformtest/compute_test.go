@@ -338,6 +338,9 @@ func TestGoFunction(t *testing.T) {
 			case c.onFailure != "" && (len(eic) != 1 || !refs(get(eic[0], "DestinationConfig", "OnFailure", "Destination"), c.onFailure)):
 				t.Errorf("%s: no on-failure destination to the %s queue", c.prefix, c.onFailure)
 			}
+			if got := refs(get(fn, "DeadLetterConfig", "TargetArn"), c.onFailure); got != (c.onFailure != "") {
+				t.Errorf("%s: dead-letter config %v, want the %q queue", c.prefix, get(fn, "DeadLetterConfig"), c.onFailure)
+			}
 		})
 	}
 	if ids["fnIngestRole"] == ids["fnNotifyRole"] {

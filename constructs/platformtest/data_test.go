@@ -127,7 +127,7 @@ func TestRedis(t *testing.T) {
 		{">= 2 nodes", num(rg, "NumCacheClusters") >= 2, get(rg, "NumCacheClusters")},
 		{"nodes spread over AZs", join(strs(rg, "PreferredCacheClusterAZs")) == "us-east-1a,us-east-1b", get(rg, "PreferredCacheClusterAZs")},
 		{"AUTH token from the secret", refs(get(rg, "AuthToken"), "redisToken") && strings.Contains(toJSON(get(rg, "AuthToken")), "resolve:secretsmanager"), get(rg, "AuthToken")},
-		{"snapshot retention", num(rg, "SnapshotRetentionLimit") == 7, get(rg, "SnapshotRetentionLimit")},
+		{"snapshot retention 15 days", num(rg, "SnapshotRetentionLimit") == 15, get(rg, "SnapshotRetentionLimit")},
 		{"isolated subnets", subnets != nil && isolatedSubnetRefs(subnets.List("SubnetIds")), subnets},
 		{"own security group", len(rg.List("SecurityGroupIds")) == 1 && refs(rg.List("SecurityGroupIds")[0], "redisSG"), get(rg, "SecurityGroupIds")},
 		{"DeletionPolicy Snapshot", rg.DeletionPolicy == "Snapshot", rg.DeletionPolicy},

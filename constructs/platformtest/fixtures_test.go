@@ -91,6 +91,9 @@ func buildData(stack awscdk.Stack, s *shared) error {
 		return err
 	}
 	record("pgSG", pg.SecurityGroup)
+	dbUser := awsiam.NewRole(stack, jsii.String("DbUserRole"), &awsiam.RoleProps{AssumedBy: awsiam.NewServicePrincipal(jsii.String("ecs-tasks.amazonaws.com"), nil)})
+	record("dbUserRole", dbUser)
+	pg.GrantConnect(dbUser, "app_user")
 	my, err := data.NewAuroraCluster(stack, "AuroraMy", &data.AuroraProps{
 		Vpc: s.vpc, Engine: data.EngineMySQL, Readers: 2, InstanceClass: "r6g.large",
 		StorageKey: s.dataKey, SecretsKey: s.secretsKey, LogsKey: s.logsKey,
