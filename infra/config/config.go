@@ -66,6 +66,10 @@ type Environment struct {
 	// uses PlaceholderCertificateARN; deploying to a real account requires a real one.
 	CertificateARN string
 
+	// ImageTag is the tag of the portal and worker images in the environment's ECR
+	// repositories (tags are immutable: push a new tag, change it here). Default: "1.0.0".
+	ImageTag string
+
 	// MFARequired makes Cognito MFA required (true) or optional (false).
 	MFARequired bool
 
@@ -139,6 +143,7 @@ func Defaults() map[string]*Environment {
 			ServiceMemoryMiB:      1024,
 			ServiceDesiredCount:   1,
 			ServiceMaxCount:       2,
+			ImageTag:              "1.0.0",
 			MFARequired:           false,
 			AlarmEmail:            "platform-alerts@labsecure.example",
 			Tags: Tags{
@@ -219,6 +224,16 @@ func (e *Environment) MandatoryTags() map[string]string {
 		"Backup":      e.Tags.Backup,
 		"Encryption":  enc,
 	}
+}
+
+// PortalURL is the patient portal's base URL: https://<Domain.Name> when a domain is set,
+// else a placeholder under labsecure.example that must be replaced before real use. It is the
+// Cognito callback base and the link in notification e-mails.
+func (e *Environment) PortalURL() string {
+	if e.Domain != nil {
+		return "https://" + e.Domain.Name
+	}
+	return "https://" + e.Name + ".portal.labsecure.example"
 }
 
 // NotApplicableIDs returns the control IDs marked not applicable, sorted.

@@ -27,12 +27,13 @@ func (e *FieldError) Error() string {
 }
 
 var (
-	nameRE    = regexp.MustCompile(`^[a-z][a-z0-9]{1,11}$`)
-	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-[0-9]$`)
-	classRE   = regexp.MustCompile(`^[a-z][a-z0-9]*\.[0-9]*[a-z]+$`)
-	zoneIDRE  = regexp.MustCompile(`^Z[A-Z0-9]{4,32}$`)
-	certARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$`)
+	nameRE     = regexp.MustCompile(`^[a-z][a-z0-9]{1,11}$`)
+	accountRE  = regexp.MustCompile(`^[0-9]{12}$`)
+	regionRE   = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-[0-9]$`)
+	classRE    = regexp.MustCompile(`^[a-z][a-z0-9]*\.[0-9]*[a-z]+$`)
+	imageTagRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	zoneIDRE   = regexp.MustCompile(`^Z[A-Z0-9]{4,32}$`)
+	certARNRE  = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$`)
 )
 
 // Validate checks every field of the environment and returns all problems at once, joined.
@@ -116,6 +117,10 @@ func (e *Environment) Validate() error {
 	if e.ServiceDesiredCount < 1 || e.ServiceMaxCount < e.ServiceDesiredCount {
 		add("ServiceMaxCount", e.ServiceMaxCount, fmt.Sprintf("need 1 <= ServiceDesiredCount (%d) <= ServiceMaxCount", e.ServiceDesiredCount),
 			"raise ServiceMaxCount or lower ServiceDesiredCount")
+	}
+	if !imageTagRE.MatchString(e.ImageTag) || e.ImageTag == "latest" {
+		add("ImageTag", fmt.Sprintf("%q", e.ImageTag), "not a usable image tag (tags are immutable, so \"latest\" is refused)",
+			"push the image with a version tag such as 1.4.2 and set it here")
 	}
 	if addr, err := mail.ParseAddress(e.AlarmEmail); err != nil || addr.Address != e.AlarmEmail {
 		add("AlarmEmail", fmt.Sprintf("%q", e.AlarmEmail), "not a plain e-mail address",

@@ -37,7 +37,7 @@ func (d *Database) AllowFrom(client awsec2.ISecurityGroup) {
 // subnets, with an AWS Backup plan over the clusters. Clients are admitted later with Aurora.AllowFrom (the rule lands in the client's
 // stack, so the database stack never depends on the application stack).
 func NewDatabase(scope constructs.Construct, env *config.Environment, f *Foundation) (*Database, error) {
-	stack, err := newStack(scope, env, "database", "database", "Aurora PostgreSQL in isolated subnets")
+	stack, err := newStack(scope, env, "database", "database", "Aurora PostgreSQL in isolated subnets", f.Stack)
 	if err != nil {
 		return nil, err
 	}

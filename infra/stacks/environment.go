@@ -15,9 +15,10 @@ import (
 
 // Environment is every stack of one environment.
 type Environment struct {
-	Config     *config.Environment
-	Foundation *Foundation
-	Database   *Database
+	Config      *config.Environment
+	Foundation  *Foundation
+	Database    *Database
+	Application *Application
 }
 
 // Build validates the environment's configuration and creates all its stacks under scope.
@@ -33,6 +34,9 @@ func Build(scope constructs.Construct, env *config.Environment) (*Environment, e
 	if e.Database, err = NewDatabase(scope, env, e.Foundation); err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}
+	if e.Application, err = NewApplication(scope, env, e.Foundation, e.Database); err != nil {
+		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
+	}
 	return e, nil
 }
 
@@ -44,6 +48,9 @@ func (e *Environment) Stacks() []awscdk.Stack {
 	}
 	if e.Database != nil {
 		out = append(out, e.Database.Stack)
+	}
+	if e.Application != nil {
+		out = append(out, e.Application.Stack)
 	}
 	return out
 }

@@ -6,8 +6,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/labsecure/labsecure/constructs/keys"
+	"github.com/labsecure/labsecure/constructs/messaging"
 	"github.com/labsecure/labsecure/constructs/network"
 	"github.com/labsecure/labsecure/constructs/storage"
 	"github.com/labsecure/labsecure/infra/config"
@@ -32,6 +34,8 @@ type Foundation struct {
 	Keys      Keys
 	Network   *network.Network
 	LogBucket awss3.Bucket
+	// AlarmTopic receives every alarm and GuardDuty finding (encrypted, e-mail subscription).
+	AlarmTopic awssns.Topic
 }
 
 // NewFoundation creates the foundation stack: keys, VPC with flow logs and endpoints, and the
@@ -83,6 +87,15 @@ func NewFoundation(scope constructs.Construct, env *config.Environment) (*Founda
 	})
 	if err != nil {
 		return nil, fmt.Errorf("foundation log bucket: %w", err)
+	}
+	f.AlarmTopic, err = messaging.NewTopic(stack, "Alarms", &messaging.TopicProps{
+		TopicName:   env.Prefix() + "-alarms",
+		DisplayName: "labsecure " + env.Name + " alarms",
+		Key:         f.Keys.Messaging,
+		Email:       env.AlarmEmail,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("foundation alarm topic: %w", err)
 	}
 	return f, nil
 }

@@ -18,8 +18,11 @@ import (
 const MetadataKey = "Labsecure"
 
 // newStack creates one stack of the environment, named "labsecure-<env>-<part>", tagged with
-// the mandatory tags and the given Component, and stamped with the control metadata.
-func newStack(scope constructs.Construct, env *config.Environment, part, component, description string) (awscdk.Stack, error) {
+// the mandatory tags and the given Component, and stamped with the control metadata. The
+// stacks it is built on are declared as explicit dependencies before anything is added: KMS
+// grants then name the account in the key policy of the earlier stack, never a role of the
+// later one (which would make the two stacks depend on each other).
+func newStack(scope constructs.Construct, env *config.Environment, part, component, description string, after ...awscdk.Stack) (awscdk.Stack, error) {
 	name := env.StackName(part)
 	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
 		StackName:             jsii.String(name),
@@ -27,6 +30,9 @@ func newStack(scope constructs.Construct, env *config.Environment, part, compone
 		Env:                   &awscdk.Environment{Account: jsii.String(env.Account), Region: jsii.String(env.Region)},
 		TerminationProtection: jsii.Bool(env.DeletionProtection),
 	})
+	for _, dep := range after {
+		stack.AddStackDependency(dep, jsii.String(part+" is built on "+*dep.StackName()))
+	}
 	// The VPC construct checks its AZs against the stack's AZ lookup; answering the lookup
 	// from config keeps synth offline and the AZ names deterministic.
 	azKey := fmt.Sprintf("availability-zones:account=%s:region=%s", env.Account, env.Region)
