@@ -361,6 +361,7 @@ func TestDefectLRIHemoglobinGramsPerMillilitre(t *testing.T) {
 	if !strings.Contains(is.Message, "1250 g/dL") {
 		t.Errorf("issue should show what the conversion would give: %s", is.Message)
 	}
+	forbidIssue(t, rep, CodeNonUCUMUnit, "") // {cells}/uL, pg/{cell}, 10*3/uL are UCUM
 	wbc := oneBySent(t, rep, "26464-8")
 	if wbc.Code != "6690-2" || wbc.Unit != "10*3/uL" || wbc.Flag != FlagCriticalHigh || !wbc.Critical || wbc.RangeSource != RangeSender {
 		t.Errorf("WBC 105600 {cells}/uL: %+v", wbc)
@@ -408,6 +409,7 @@ func TestDefectLabORUNonUCUM(t *testing.T) {
 	requireIssue(t, rep, CodeCodeValueMismatch, SeverityRejected, "OBX[7].3")  // 11156-7 morphology with 8.2 giga.l-1
 	requireIssue(t, rep, CodeCodeValueMismatch, SeverityRejected, "OBX[10].3") // 11125-2 morphology with 220 giga.l-1
 	requireIssue(t, rep, CodeUnknownCode, SeverityWarning, "OBX[8].3")         // 11273-0 not in the table
+	requireIssue(t, rep, CodeNonUCUMUnit, SeverityWarning, "OBX[8].6")         // tera.l-1 kept as sent, reported
 	hct := oneBySent(t, rep, "20570-8")
 	if hct.Code != "4544-3" || hct.Flag != FlagLow || hct.RangeSource != "table:"+citeTietz {
 		t.Errorf("hematocrit 39.7 (male adult 41-53): %+v", hct)
@@ -415,9 +417,13 @@ func TestDefectLabORUNonUCUM(t *testing.T) {
 	requireIssue(t, rep, CodeFlagDisagrees, SeverityWarning, "OBX[9].8")
 	// giga.l-1 itself is a known spelling of 10*9/L: under a real count code it converts.
 	body := strings.Replace(string(readCorpus(t, "hl7v2/LAB-ORU-2.hl7")), "11125-2^PLATELETS", "777-3^PLATELETS", 1)
-	plt := oneBySent(t, parseNormalize(t, FormatHL7v2, []byte(body)), "777-3")
+	rep = parseNormalize(t, FormatHL7v2, []byte(body))
+	plt := oneBySent(t, rep, "777-3")
 	if plt.Rejected || plt.Unit != "10*3/uL" || plt.Value != 220 || plt.Flag != FlagNormal {
 		t.Errorf("777-3 220 giga.l-1: %+v", plt)
+	}
+	if is := requireIssue(t, rep, CodeNonUCUMUnit, SeverityWarning, "OBX[10].6"); !strings.Contains(is.Message, "10*9/L") {
+		t.Errorf("non-UCUM warning should name the UCUM code: %s", is.Message)
 	}
 }
 

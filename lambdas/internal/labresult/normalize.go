@@ -16,6 +16,7 @@ const (
 	CodeRangeImplausible    = "range-implausible"
 	CodeComparatorAmbiguous = "comparator-ambiguous"
 	CodeNoAgeRange          = "no-age-range"
+	CodeNonUCUMUnit         = "non-ucum-unit"
 )
 
 // Normalize turns a parsed Message into a Report: canonical LOINC code and
@@ -209,6 +210,9 @@ func (c *normalizer) unknownNumeric(o Observation, r Result, v float64) Result {
 	if r.Unit == "" {
 		r.Unit = o.UnitText
 	}
+	if _, asUCUM, isUCUM, ok := lookupUnit(r.Unit, false); ok && !isUCUM {
+		c.nonUCUM(o, r.Unit, asUCUM)
+	}
 	lo, hi := o.RefLow, o.RefHigh
 	if (lo != nil || hi != nil) && (o.RefUnit == "" || cleanUnit(o.RefUnit) == cleanUnit(r.Unit)) {
 		if lo != nil && hi != nil && *lo > *hi {
@@ -241,13 +245,16 @@ func (c *normalizer) knownNumeric(o Observation, r Result, a *analyte, prop code
 			fmt.Sprintf("%s has no unit; the value cannot be normalized", a.Name), "send the UCUM unit, e.g. "+a.Unit)
 		return r
 	}
-	ud, ok := lookupUnit(unit, a.Monovalent)
+	ud, asUCUM, isUCUM, ok := lookupUnit(unit, a.Monovalent)
 	if !ok {
 		r.Rejected = true
 		c.add(SeverityRejected, c.field(o, "unit"), CodeUnknownUnit,
 			fmt.Sprintf("unit %q is not a known UCUM unit for %s; the value was not converted", truncate(unit, 20), a.Name),
 			"send a UCUM unit such as "+a.Unit)
 		return r
+	}
+	if !isUCUM {
+		c.nonUCUM(o, unit, asUCUM)
 	}
 	conv, ok := converter(a, ud)
 	if !ok {
@@ -289,6 +296,12 @@ func (c *normalizer) knownNumeric(o Observation, r Result, a *analyte, prop code
 	return r
 }
 
+func (c *normalizer) nonUCUM(o Observation, unit, asUCUM string) {
+	c.add(SeverityWarning, c.field(o, "unit"), CodeNonUCUMUnit,
+		fmt.Sprintf("unit %q is not a UCUM code; it was read as %s", truncate(unit, 20), asUCUM),
+		"send the UCUM code "+asUCUM)
+}
+
 // chooseRange applies the precedence sender (when valid) > table > none.
 func (c *normalizer) chooseRange(o Observation, r *Result, a *analyte, unit string) {
 	tLo, tHi, tSrc, tOK := tableRange(a, c.sex, c.age)
@@ -322,7 +335,7 @@ func (c *normalizer) senderRange(o Observation, a *analyte, unit string, tLo, tH
 	if ru == "" {
 		ru = unit
 	}
-	ud, ok := lookupUnit(ru, a.Monovalent)
+	ud, _, _, ok := lookupUnit(ru, a.Monovalent)
 	var conv func(float64) float64
 	if ok {
 		conv, ok = converter(a, ud)

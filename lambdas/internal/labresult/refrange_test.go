@@ -66,3 +66,37 @@ func TestCleanUnit(t *testing.T) {
 		}
 	}
 }
+
+func TestLookupUnitUCUM(t *testing.T) {
+	tests := []struct {
+		in, as     string
+		ucum, ok   bool
+		monovalent bool
+	}{
+		{"mg/dL", "mg/dL", true, true, false},
+		{"mg/dl", "mg/dL", true, true, false}, // l and L are both UCUM litre
+		{" mmol/L ", "mmol/L", true, true, false},
+		{"10*9/L", "10*9/L", true, true, false},
+		{"{cells}/uL", "{cells}/uL", true, true, false},
+		{"10^9/L", "10*9/L", false, true, false},
+		{"x10*12/L", "10*12/L", false, true, false},
+		{"K/uL", "10*3/uL", false, true, false},
+		{"giga.l-1", "10*9/L", false, true, false},
+		{"tera.l-1", "10*12/L", false, true, false},
+		{"IU/L", "[IU]/L", false, true, false},
+		{"uIU/mL", "u[IU]/mL", false, true, false},
+		{"µmol/L", "umol/L", false, true, false},
+		{"meq/L", "meq/L", true, true, true},
+		{"mEq/L", "meq/L", false, true, true},
+		{"mEq/L", "", false, false, false}, // only for monovalent ions
+		{"g/l-1", "", false, false, false},
+		{"G/L", "", false, false, false}, // gauss per litre in UCUM: not guessed
+		{"mill/uL", "", false, false, false},
+	}
+	for _, tc := range tests {
+		_, as, ucum, ok := lookupUnit(tc.in, tc.monovalent)
+		if ok != tc.ok || as != tc.as || ucum != tc.ucum {
+			t.Errorf("lookupUnit(%q, %v) = %q ucum=%v ok=%v; want %q %v %v", tc.in, tc.monovalent, as, ucum, ok, tc.as, tc.ucum, tc.ok)
+		}
+	}
+}

@@ -24,11 +24,8 @@ type unitDef struct {
 	factor float64 // value in this unit * factor = value in the dim's base
 }
 
-// units lists the unit spellings accepted, keyed by their cleaned form (see
-// cleanUnit). UCUM codes come first; common non-UCUM spellings that are
-// unambiguous (K/uL, 10^3/uL, giga.l-1, x10*9/L, mEq/L for monovalent ions)
-// follow. Spellings that are ambiguous or wrong (g/l-1 = g*L, "mill") are
-// deliberately absent so they are reported, not guessed.
+// units lists the valid UCUM codes accepted, keyed by their cleaned form
+// (see cleanUnit).
 var units = map[string]unitDef{
 	// mass concentration, base g/L
 	"g/L": {dimMassConc, 1}, "g/dL": {dimMassConc, 10}, "g/mL": {dimMassConc, 1000},
@@ -36,35 +33,44 @@ var units = map[string]unitDef{
 	"ug/L": {dimMassConc, 1e-6}, "ug/dL": {dimMassConc, 1e-5}, "ug/mL": {dimMassConc, 1e-3},
 	"ng/L": {dimMassConc, 1e-9}, "ng/dL": {dimMassConc, 1e-8}, "ng/mL": {dimMassConc, 1e-6},
 	"pg/mL": {dimMassConc, 1e-9}, "pg/dL": {dimMassConc, 1e-11}, "pg/L": {dimMassConc, 1e-12},
-	"g/100mL": {dimMassConc, 10}, "mg/100mL": {dimMassConc, 1e-2}, "mg%": {dimMassConc, 1e-2},
+	"g/100mL": {dimMassConc, 10}, "mg/100mL": {dimMassConc, 1e-2},
 	// substance concentration, base mol/L
 	"mol/L": {dimSubstConc, 1}, "mmol/L": {dimSubstConc, 1e-3}, "umol/L": {dimSubstConc, 1e-6},
 	"nmol/L": {dimSubstConc, 1e-9}, "pmol/L": {dimSubstConc, 1e-12},
 	// count concentration, base 1/L
 	"/L": {dimCountConc, 1}, "/uL": {dimCountConc, 1e6}, "/mL": {dimCountConc, 1e3}, "/nL": {dimCountConc, 1e9},
 	"/pL": {dimCountConc, 1e12}, "/mm3": {dimCountConc, 1e6}, "{cells}/uL": {dimCountConc, 1e6},
-	"cells/uL": {dimCountConc, 1e6}, "{cells}/mm3": {dimCountConc, 1e6},
-	"10*3/uL": {dimCountConc, 1e9}, "10*3/mm3": {dimCountConc, 1e9}, "10*9/L": {dimCountConc, 1e9},
-	"K/uL": {dimCountConc, 1e9}, "giga.l-1": {dimCountConc, 1e9}, "G/L": {dimCountConc, 1e9},
+	"{cells}/mm3": {dimCountConc, 1e6},
+	"10*3/uL":     {dimCountConc, 1e9}, "10*3/mm3": {dimCountConc, 1e9}, "10*9/L": {dimCountConc, 1e9},
 	"10*3/L": {dimCountConc, 1e3}, "10*6/L": {dimCountConc, 1e6},
 	"10*6/uL": {dimCountConc, 1e12}, "10*6/mm3": {dimCountConc, 1e12}, "10*12/L": {dimCountConc, 1e12},
-	"M/uL": {dimCountConc, 1e12}, "tera.l-1": {dimCountConc, 1e12}, "T/L": {dimCountConc, 1e12},
 	// fractions, base %
 	"%": {dimFraction, 1}, "L/L": {dimFraction, 100}, "1": {dimFraction, 100}, "{fraction}": {dimFraction, 100},
 	// entitic volume and mass
 	"fL": {dimEntVolume, 1}, "um3": {dimEntVolume, 1}, "fL/{cell}": {dimEntVolume, 1},
-	"pg": {dimEntMass, 1}, "pg/{cell}": {dimEntMass, 1}, "pg/cell": {dimEntMass, 1},
+	"pg": {dimEntMass, 1}, "pg/{cell}": {dimEntMass, 1},
 	// catalytic activity, base U/L (IU for enzymes)
-	"U/L": {dimCatConc, 1}, "[IU]/L": {dimCatConc, 1}, "IU/L": {dimCatConc, 1},
+	"U/L": {dimCatConc, 1}, "[IU]/L": {dimCatConc, 1},
 	// arbitrary (hormone) units, base m[IU]/L
-	"m[IU]/L": {dimArbConc, 1}, "mIU/L": {dimArbConc, 1}, "u[IU]/mL": {dimArbConc, 1}, "uIU/mL": {dimArbConc, 1},
-	"mU/L": {dimArbConc, 1},
+	"m[IU]/L": {dimArbConc, 1}, "u[IU]/mL": {dimArbConc, 1}, "mU/L": {dimArbConc, 1},
 }
 
-// equivalents for monovalent ions only (Na, K, Cl, HCO3): mEq/L = mmol/L.
-var monovalentUnits = map[string]unitDef{
-	"meq/L": {dimSubstConc, 1e-3}, "mEq/L": {dimSubstConc, 1e-3}, "m[eq]/L": {dimSubstConc, 1e-3},
+// unitAliases are common spellings that are not UCUM but mean one thing
+// unambiguously (K/uL, 10^3/uL after cleaning, giga.l-1, IU/L ...). They
+// are converted with a "non-ucum-unit" warning. Spellings that are
+// ambiguous or wrong (g/l-1 = g*L, "mill", G/L = gauss per litre in UCUM)
+// are deliberately absent so they are reported, not guessed.
+var unitAliases = map[string]string{
+	"mg%": "mg/dL", "cells/uL": "{cells}/uL", "K/uL": "10*3/uL", "giga.l-1": "10*9/L",
+	"M/uL": "10*6/uL", "tera.l-1": "10*12/L", "pg/cell": "pg/{cell}", "IU/L": "[IU]/L",
+	"mIU/L": "m[IU]/L", "uIU/mL": "u[IU]/mL",
 }
+
+// equivalents for monovalent ions only (Na, K, Cl, HCO3): meq/L = mmol/L.
+// "meq/L" is the UCUM code; "mEq/L" the common spelling.
+var monovalentUnits = map[string]unitDef{"meq/L": {dimSubstConc, 1e-3}}
+
+var monovalentAliases = map[string]string{"mEq/L": "meq/L"}
 
 // cleanUnit canonicalizes harmless spelling differences: surrounding
 // spaces, "^" for "*", "x10*" prefixes, the micro sign, and lower-case l for
@@ -98,16 +104,31 @@ func cleanUnit(u string) string {
 	return u
 }
 
-// lookupUnit resolves a unit spelling.
-func lookupUnit(u string, monovalent bool) (unitDef, bool) {
+// lookupUnit resolves a unit spelling. ucum reports whether the spelling
+// was a valid UCUM code (up to surrounding space and the l/L litre symbol);
+// when false, canonical is the UCUM code it was read as.
+func lookupUnit(u string, monovalent bool) (d unitDef, canonical string, ucum, ok bool) {
 	c := cleanUnit(u)
 	if d, ok := units[c]; ok {
-		return d, true
+		return d, c, isUCUMSpelling(u, c), true
+	}
+	if a, ok := unitAliases[c]; ok {
+		return units[a], a, false, true
 	}
 	if monovalent {
 		if d, ok := monovalentUnits[c]; ok {
-			return d, true
+			return d, c, isUCUMSpelling(u, c), true
+		}
+		if a, ok := monovalentAliases[c]; ok {
+			return monovalentUnits[a], a, false, true
 		}
 	}
-	return unitDef{}, false
+	return unitDef{}, "", false, false
+}
+
+// isUCUMSpelling reports whether orig differs from its cleaned UCUM form
+// only in ways UCUM allows (surrounding spaces, l for L).
+func isUCUMSpelling(orig, clean string) bool {
+	o := strings.TrimSpace(orig)
+	return o == clean || strings.ReplaceAll(o, "l", "L") == strings.ReplaceAll(clean, "l", "L")
 }
