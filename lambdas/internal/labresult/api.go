@@ -85,6 +85,8 @@ const (
 	CodeMissingCode         = "missing-code"
 	CodeWithdrawnResult     = "withdrawn-result"
 	CodeStatusDisagrees     = "status-disagrees"
+	CodeByteOrderMark       = "byte-order-mark"
+	CodeSegmentTerminator   = "segment-terminator"
 )
 
 // Issue is a warning about, or rejection of, part of a report.

@@ -350,6 +350,7 @@ func TestDefectLRIHemoglobinGramsPerMillilitre(t *testing.T) {
 		t.Errorf("header: %+v", m)
 	}
 	rep := Normalize(m, fixedNow)
+	requireIssue(t, rep, CodeSegmentTerminator, SeverityWarning, "MSH")
 	if len(rep.Results) != 28 {
 		t.Fatalf("want 28 OBX results, got %d", len(rep.Results))
 	}
@@ -390,6 +391,7 @@ func TestDefectLabORUNonUCUM(t *testing.T) {
 		t.Errorf("LAB-ORU-1 (BOM, OBX statuses P and I): control %q status %s", m1.ControlID, m1.Status)
 	}
 	rep1 := Normalize(m1, fixedNow)
+	requireIssue(t, rep1, CodeByteOrderMark, SeverityWarning, "MSH")
 	requireIssue(t, rep1, CodeNoValue, SeverityWarning, "OBX[3].5") // hemoglobin pending (I)
 	if r := rep1.Results[2]; r.Status != "I" || r.Flag != FlagNone {
 		t.Errorf("pending result: %+v", r)

@@ -1,6 +1,7 @@
 package labresult
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -72,6 +73,23 @@ func ParseBatch(body []byte) ([]*Message, error) {
 	}
 	if len(problems) > 0 {
 		return nil, &ValidationError{Format: FormatHL7v2, Problems: problems}
+	}
+	// Tolerated deviations from the ER7 encoding rules are still reported.
+	var notes []Issue
+	if bytes.HasPrefix(body, utf8BOM) {
+		notes = append(notes, Issue{Severity: SeverityWarning, Field: "MSH", Code: CodeByteOrderMark,
+			Message: "the message starts with a UTF-8 byte-order mark; it was ignored", Fix: "send ER7 text without a byte-order mark"})
+	}
+	if bytes.IndexByte(body, '\n') >= 0 {
+		term := "LF"
+		if bytes.Contains(body, []byte("\r\n")) {
+			term = "CR LF"
+		}
+		notes = append(notes, Issue{Severity: SeverityWarning, Field: "MSH", Code: CodeSegmentTerminator,
+			Message: "segments end in " + term + "; HL7 v2 terminates segments with CR only; read anyway", Fix: "terminate each segment with a carriage return (0x0D)"})
+	}
+	for _, m := range msgs {
+		m.Warnings = append(notes[:len(notes):len(notes)], m.Warnings...)
 	}
 	return msgs, nil
 }

@@ -24,13 +24,14 @@ func TestHL7DelimitersAndTerminators(t *testing.T) {
 	obx := "OBX|1|NM|2823-3^Potassium^LN||4.2|mmol/L|3.5-5.1|N|||F"
 	tests := []struct {
 		name, enc, term, prefix string
+		warnings                []string
 	}{
-		{"standard CR", "|^~\\&", "\r", ""},
-		{"LF", "|^~\\&", "\n", ""},
-		{"CRLF", "|^~\\&", "\r\n", ""},
-		{"BOM", "|^~\\&", "\r", "\ufeff"},
-		{"odd delimiters", "#$*!@", "\r", ""},
-		{"leading blank lines", "|^~\\&", "\n", "\n\n"},
+		{"standard CR", "|^~\\&", "\r", "", nil},
+		{"LF", "|^~\\&", "\n", "", []string{CodeSegmentTerminator}},
+		{"CRLF", "|^~\\&", "\r\n", "", []string{CodeSegmentTerminator}},
+		{"BOM", "|^~\\&", "\r", "\ufeff", []string{CodeByteOrderMark}},
+		{"odd delimiters", "#$*!@", "\r", "", nil},
+		{"leading blank lines", "|^~\\&", "\n", "\n\n", []string{CodeSegmentTerminator}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,6 +45,13 @@ func TestHL7DelimitersAndTerminators(t *testing.T) {
 			}
 			if len(m.Results) != 1 || m.Results[0].Code != "2823-3" || m.Results[0].Value != "4.2" || m.Results[0].Unit != "mmol/L" {
 				t.Fatalf("results: %+v", m.Results)
+			}
+			var codes []string
+			for _, w := range m.Warnings {
+				codes = append(codes, w.Code)
+			}
+			if strings.Join(codes, ",") != strings.Join(tc.warnings, ",") {
+				t.Errorf("warnings %v, want %v", codes, tc.warnings)
 			}
 			r := m.Results[0]
 			if r.RefLow == nil || *r.RefLow != 3.5 || *r.RefHigh != 5.1 || r.Source != "OBX[1]" || r.Panel != "24323-8" {
