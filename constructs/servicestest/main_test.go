@@ -43,7 +43,7 @@ type badCase struct {
 
 // builders add each family's constructs to the fixture and return its bad-props cases, in
 // dependency order (the API uses the user pool and the web ACL).
-var builders = []func(f *fixture) []badCase{buildIdentity, buildMessaging, buildEdge, buildAPI}
+var builders = []func(f *fixture) []badCase{buildIdentity, buildMessaging, buildEdge, buildAPI, buildAudit}
 
 // The synthesized stacks the tests read, and the results of the bad-props calls.
 var (
