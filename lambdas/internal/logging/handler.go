@@ -37,6 +37,7 @@ var DefaultAllow = map[string]Kind{
 	"count":       Number,
 	"error_code":  Token,
 	"error_class": Token,
+	"error_op":    Token,
 	"attempt":     Number,
 	"handler":     Token,
 	"action":      Token,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Sentinel errors of the port contract (see ports.go).
@@ -53,6 +54,7 @@ type Error struct {
 	Message    string
 	Problems   []Problem
 	HL7Ack     []byte // HL7 v2 ACK (AE / AR) for HL7 v2 senders, when the payload was HL7
+	Op         string // failed step of an internal error, e.g. "store_raw_payload" (loggable)
 	Err        error  // cause, for logs of internal errors; never returned to clients
 }
 
@@ -76,5 +78,28 @@ func HTTPStatusOf(err error) int {
 
 // internal wraps an unexpected fault as a 500 Error with context.
 func internal(what string, err error) error {
-	return &Error{HTTPStatus: http.StatusInternalServerError, Code: "internal", Message: "internal error", Err: fmt.Errorf("%s: %w", what, err)}
+	return &Error{HTTPStatus: http.StatusInternalServerError, Code: "internal", Message: "internal error",
+		Op: strings.ReplaceAll(what, " ", "_"), Err: fmt.Errorf("%s: %w", what, err)}
+}
+
+// ErrorOp names the failed step of err for logs: an *Error's Op, or the first
+// "step: " prefix the service wrapped it with (constant text of this package, never data).
+func ErrorOp(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Op != "" {
+		return e.Op
+	}
+	if err == nil {
+		return ""
+	}
+	op, _, ok := strings.Cut(err.Error(), ": ")
+	if !ok || len(op) > 48 {
+		return ""
+	}
+	for _, c := range op {
+		if !(c >= 'a' && c <= 'z' || c == ' ' || c == '-') {
+			return ""
+		}
+	}
+	return strings.ReplaceAll(op, " ", "_")
 }

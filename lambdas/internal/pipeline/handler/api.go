@@ -115,6 +115,7 @@ func logResult(ctx context.Context, log *slog.Logger, handler, reqID string, sta
 		}
 		attrs = append(attrs, slog.String("error_code", code))
 		if status >= 500 {
+			attrs = append(attrs, slog.String("error_op", pipeline.ErrorOp(err)), slog.String("error_class", errClass(err)))
 			level = slog.LevelError
 		} else {
 			level = slog.LevelWarn

@@ -217,6 +217,13 @@ func TestIngestConflictDuplicateAndInternal(t *testing.T) {
 	if r.StatusCode != 500 || b.Error.Code != "internal" || strings.Contains(r.Body, "dynamodb") || len(b.Error.Problems) != 0 {
 		t.Errorf("internal error response %d %s", r.StatusCode, r.Body)
 	}
+	logs := s.logs.String()
+	if !strings.Contains(logs, `"error_op":"look_up_idempotency_key"`) || !strings.Contains(logs, `"error_class":"errors.errorString"`) {
+		t.Errorf("the 500 is not diagnosable from the log:\n%s", logs)
+	}
+	if strings.Contains(logs, "ProvisionedThroughput") {
+		t.Error("error text reached the log")
+	}
 }
 
 func TestWorkerPartialBatch(t *testing.T) {
@@ -400,7 +407,18 @@ func TestLogsArePHIFree(t *testing.T) {
 	s.report.Handle(context.Background(), json.RawMessage(strings.Replace(string(raw), "PATIENT_KEY_PLACEHOLDER", pk, 1)))
 	s.status.Handle(context.Background(), load[events.APIGatewayProxyRequest](t, "apigw-status.json"))
 
-	out := s.logs.String()
+	// Drop the timestamps: "…:04.41…" must not count as the value 4.41.
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(s.logs.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("log line is not JSON: %q", l)
+		}
+		delete(m, "time")
+		b, _ := json.Marshal(m)
+		lines = append(lines, string(b))
+	}
+	out := strings.Join(lines, "\n")
 	if !strings.Contains(out, `"result_id":"res-00000001"`) || !strings.Contains(out, `"http_status":202`) {
 		t.Fatalf("logs lack the operational fields:\n%s", out)
 	}

@@ -67,7 +67,7 @@ func batch(ctx context.Context, log *slog.Logger, name string, ev events.SQSEven
 		}
 		if err != nil {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
-			attrs = append(attrs, slog.String("error_class", errClass(err)))
+			attrs = append(attrs, slog.String("error_op", pipeline.ErrorOp(err)), slog.String("error_class", errClass(err)))
 			log.LogAttrs(ctx, slog.LevelWarn, "message failed; SQS will redeliver", attrs...)
 			continue
 		}
