@@ -89,18 +89,18 @@ func (p *fhirParser) reconcileStatus() {
 	if p.m.Status == StatusPreliminary {
 		return
 	}
-	prelim := ""
+	prelim, found := "", false
 	for _, r := range p.m.Results {
 		switch r.Status {
 		case "amended", "corrected":
 			p.m.Status = StatusCorrected
 		case "preliminary", "registered":
-			if prelim == "" {
-				prelim = r.Source
+			if !found {
+				prelim, found = r.Source, true
 			}
 		}
 	}
-	if prelim != "" && p.m.Status == StatusFinal {
+	if found && p.m.Status == StatusFinal {
 		p.m.Status = StatusPreliminary
 		p.warn(prelim+".status", CodeStatusDisagrees, "the report is final but this result is preliminary; the report was stored as preliminary",
 			"finalize every result before sending a final report")

@@ -155,9 +155,7 @@ func (c *normalizer) result(o Observation) Result {
 			"check the code; unknown analytes are stored unconverted")
 	}
 
-	switch o.Status {
-	case "D", "W", "X", "entered-in-error", "cancelled":
-		// HL7 0085 D/W (deleted, wrong), X (cannot be obtained); FHIR equivalents.
+	if isWithdrawn(o.Status) {
 		r.Rejected = true
 		r.Text = o.Value
 		c.add(SeverityWarning, c.field(o, "value"), CodeWithdrawnResult,
@@ -570,6 +568,17 @@ func senderFlag(s string) Flag {
 		return FlagAbnormal
 	}
 	return ""
+}
+
+// isWithdrawn reports result statuses whose value must not be used: HL7
+// table 0085 D (deleted), W (wrong), X (cannot be obtained) and their FHIR
+// mappings entered-in-error and cancelled.
+func isWithdrawn(status string) bool {
+	switch status {
+	case "D", "W", "X", "entered-in-error", "cancelled":
+		return true
+	}
+	return false
 }
 
 func direction(f Flag) int {
