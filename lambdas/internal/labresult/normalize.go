@@ -96,22 +96,26 @@ func (c *normalizer) add(sev Severity, field, code, msg, fix string) {
 	c.issues = append(c.issues, Issue{Severity: sev, Field: field, Code: code, Message: msg, Fix: fix})
 }
 
+// Suffixes locating a part of a result (code, value, unit, range, flag)
+// below its Observation.Source, per format.
+var (
+	hl7Parts    = map[string]string{"code": ".3", "value": ".5", "unit": ".6", "range": ".7", "flag": ".8"}
+	fhirParts   = map[string]string{"code": ".code", "value": ".valueQuantity.value", "unit": ".valueQuantity.code", "range": ".referenceRange", "flag": ".interpretation"}
+	nativeParts = map[string]string{"code": ".loinc", "value": ".value", "unit": ".unit", "range": ".ref_low", "flag": ".flag"}
+)
+
 // field returns the path of a part of a result in the source message.
 func (c *normalizer) field(o Observation, part string) string {
-	var suffix string
 	switch c.f {
 	case FormatHL7v2:
-		suffix = map[string]string{"code": ".3", "value": ".5", "unit": ".6", "range": ".7", "flag": ".8"}[part]
+		return o.Source + hl7Parts[part]
 	case FormatFHIR:
-		suffix = map[string]string{"code": ".code", "value": ".valueQuantity.value", "unit": ".valueQuantity.code",
-			"range": ".referenceRange", "flag": ".interpretation"}[part]
 		if part == "value" && !o.Numeric {
-			suffix = ".value[x]"
+			return o.Source + ".value[x]"
 		}
-	default:
-		suffix = map[string]string{"code": ".loinc", "value": ".value", "unit": ".unit", "range": ".ref_low", "flag": ".flag"}[part]
+		return o.Source + fhirParts[part]
 	}
-	return o.Source + suffix
+	return o.Source + nativeParts[part]
 }
 
 func isLOINCSystem(s string) bool {
