@@ -9,12 +9,15 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -55,6 +58,9 @@ type GoFunctionProps struct {
 	// DeadLetterQueue receives the events of asynchronous invocations that failed every
 	// retry (classic dead-letter queue: the event only). Default: none.
 	DeadLetterQueue awssqs.IQueue
+	// AlarmTopic receives the function's Errors alarm (one or more errors in 5 minutes).
+	// Default: none; the alarm is still created, without an action.
+	AlarmTopic awssns.ITopic
 }
 
 var functionNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -108,6 +114,8 @@ func (p *GoFunctionProps) Validate() error {
 // GoFunction is a Lambda function with its own role, security group and log group.
 type GoFunction struct {
 	Function awslambda.Function
+	// ErrorsAlarm fires on one or more errors in 5 minutes.
+	ErrorsAlarm awscloudwatch.Alarm
 	// Role is the function's own role: grant it what the handler needs.
 	Role          awsiam.Role
 	SecurityGroup awsec2.SecurityGroup
@@ -118,8 +126,9 @@ type GoFunction struct {
 // on arm64, in the private subnets with its own security group (no inbound rule, HTTPS out),
 // its own role (logs to its own log group, VPC network interfaces, X-Ray; callers add the
 // rest with grants), an encrypted log group with explicit retention, environment encrypted
-// with EnvironmentKey, X-Ray tracing active, JSON logs, and an optional on-failure destination
-// and/or dead-letter queue for asynchronous invocations.
+// with EnvironmentKey, X-Ray tracing active, JSON logs, an Errors alarm (to AlarmTopic when
+// given), and an optional on-failure destination and/or dead-letter queue for asynchronous
+// invocations.
 func NewGoFunction(scope constructs.Construct, id string, props *GoFunctionProps) (*GoFunction, error) {
 	if err := props.Validate(); err != nil {
 		return nil, err
@@ -197,5 +206,18 @@ func NewGoFunction(scope constructs.Construct, id string, props *GoFunctionProps
 		fp.DeadLetterQueue = props.DeadLetterQueue
 	}
 	fn := awslambda.NewFunction(self, jsii.String("Resource"), fp)
-	return &GoFunction{Function: fn, Role: role, SecurityGroup: sg, LogGroup: lg}, nil
+	alarm := fn.MetricErrors(&awscloudwatch.MetricOptions{
+		Period:    awscdk.Duration_Minutes(jsii.Number(5)),
+		Statistic: jsii.String("Sum"),
+	}).CreateAlarm(self, jsii.String("ErrorsAlarm"), &awscloudwatch.CreateAlarmOptions{
+		AlarmDescription:   jsii.String("Lambda " + id + " reported errors"),
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	if props.AlarmTopic != nil {
+		alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(props.AlarmTopic))
+	}
+	return &GoFunction{Function: fn, ErrorsAlarm: alarm, Role: role, SecurityGroup: sg, LogGroup: lg}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	elbv2 "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -30,6 +31,10 @@ type FargateServiceProps struct {
 	Vpc awsec2.IVpc
 	// Cluster runs the service. Default: a new cluster with Container Insights (NewCluster).
 	Cluster awsecs.ICluster
+	// ClusterStorageKey encrypts the task storage of the cluster created when Cluster is nil
+	// (ClusterProps.EphemeralStorageKey). Default: none (AWS-owned encryption); ignored when
+	// Cluster is set.
+	ClusterStorageKey awskms.IKey
 	// ContainerPort is the port the container listens on (plain HTTP inside the VPC).
 	// Default: 8000.
 	ContainerPort int
@@ -39,6 +44,7 @@ type FargateServiceProps struct {
 	// certificate.
 	CertificateARN string
 	// Certificate is a certificate built in this app (e.g. DNS-validated for the domain).
+	// Required unless CertificateARN is set; the two are exclusive.
 	Certificate awscertificatemanager.ICertificate
 	// AccessLogs is the bucket receiving the load balancer's access logs (SSE-S3: use the
 	// environment's log bucket, storage.NewLogBucket). Required.
@@ -107,13 +113,8 @@ func (p *FargateServiceProps) Validate() error {
 	if desired < minC || desired > maxC {
 		return fmt.Errorf("%s DesiredCount %d is outside MinCount %d..MaxCount %d; fix: choose a count in that range (default MinCount)", pkg, desired, minC, maxC)
 	}
-	for _, v := range []struct {
-		name string
-		val  int
-	}{{"CPUTargetPercent", p.CPUTargetPercent}, {"MemoryTargetPercent", p.MemoryTargetPercent}} {
-		if v.val < 0 || v.val > 95 || v.val > 0 && v.val < 10 {
-			return fmt.Errorf("%s %s %d is out of range; fix: use 10 to 95 (defaults 70 / 75)", pkg, v.name, v.val)
-		}
+	if err := checkTargets(pkg, p.CPUTargetPercent, p.MemoryTargetPercent); err != nil {
+		return err
 	}
 	if p.ServiceName != "" && !serviceName.MatchString(p.ServiceName) {
 		return fmt.Errorf("%s ServiceName %q is invalid; fix: start with a letter, then letters, digits, '-' or '_'", pkg, p.ServiceName)
@@ -185,18 +186,11 @@ func NewFargateService(scope constructs.Construct, id string, props *FargateServ
 	if prefix == "" {
 		prefix = "alb/" + id
 	}
-	cpuTarget, memTarget := props.CPUTargetPercent, props.MemoryTargetPercent
-	if cpuTarget == 0 {
-		cpuTarget = 70
-	}
-	if memTarget == 0 {
-		memTarget = 75
-	}
 	minC, maxC, desired := props.counts()
 
 	cluster := props.Cluster
 	if cluster == nil {
-		c, err := NewCluster(self, "Cluster", &ClusterProps{Vpc: props.Vpc})
+		c, err := NewCluster(self, "Cluster", &ClusterProps{Vpc: props.Vpc, EphemeralStorageKey: props.ClusterStorageKey})
 		if err != nil {
 			return nil, fmt.Errorf("compute: fargate service cluster: %w", err)
 		}
@@ -294,16 +288,7 @@ func NewFargateService(scope constructs.Construct, id string, props *FargateServ
 		MinCapacity: jsii.Number(float64(minC)),
 		MaxCapacity: jsii.Number(float64(maxC)),
 	})
-	scaling.ScaleOnCpuUtilization(jsii.String("Cpu"), &awsecs.CpuUtilizationScalingProps{
-		TargetUtilizationPercent: jsii.Number(float64(cpuTarget)),
-		ScaleInCooldown:          awscdk.Duration_Seconds(jsii.Number(120)),
-		ScaleOutCooldown:         awscdk.Duration_Seconds(jsii.Number(60)),
-	})
-	scaling.ScaleOnMemoryUtilization(jsii.String("Memory"), &awsecs.MemoryUtilizationScalingProps{
-		TargetUtilizationPercent: jsii.Number(float64(memTarget)),
-		ScaleInCooldown:          awscdk.Duration_Seconds(jsii.Number(120)),
-		ScaleOutCooldown:         awscdk.Duration_Seconds(jsii.Number(60)),
-	})
+	addUtilizationScaling(scaling, props.CPUTargetPercent, props.MemoryTargetPercent)
 
 	return &FargateService{
 		Cluster:                   cluster,

@@ -30,11 +30,12 @@ type SecretRef struct {
 
 // TaskProps configures the container every service runs (one container per task).
 type TaskProps struct {
-	// ImageURI is a full image reference, e.g. "public.ecr.aws/nginx/nginx:1.27". Give
-	// either ImageURI or Repository + ImageTag. A private ECR URI needs pull rights granted
-	// elsewhere: prefer Repository, which grants them to the execution role.
+	// ImageURI is a full image reference, e.g. "public.ecr.aws/nginx/nginx:1.27". Required
+	// unless Repository is set; the two are exclusive. A private ECR URI needs pull rights
+	// granted elsewhere: prefer Repository, which grants them to the execution role.
 	ImageURI string
 	// Repository is an ECR repository to pull ImageTag from (see NewRepository).
+	// Required unless ImageURI is set; the two are exclusive.
 	Repository awsecr.IRepository
 	// ImageTag is the tag (or "sha256:..." digest) in Repository. Required with Repository.
 	ImageTag string

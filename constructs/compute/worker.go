@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -24,6 +25,10 @@ type WorkerServiceProps struct {
 	Vpc awsec2.IVpc
 	// Cluster runs the service. Default: a new cluster with Container Insights.
 	Cluster awsecs.ICluster
+	// ClusterStorageKey encrypts the task storage of the cluster created when Cluster is nil
+	// (ClusterProps.EphemeralStorageKey). Default: none (AWS-owned encryption); ignored when
+	// Cluster is set.
+	ClusterStorageKey awskms.IKey
 	// Queue is the SQS queue the worker long-polls; the task role may consume from it (and
 	// decrypt with its key) and QUEUE_URL carries its URL. Required.
 	Queue awssqs.IQueue
@@ -32,6 +37,10 @@ type WorkerServiceProps struct {
 	// BacklogPerStep is the number of visible messages that adds one task; ten times that
 	// adds three. An empty queue removes one task at a time. Default: 10.
 	BacklogPerStep int
+	// CPUTargetPercent and MemoryTargetPercent are target-tracking targets that scale the
+	// worker on CPU and memory besides the backlog (seed 000: services respond to CPU and
+	// memory). Default: 70 and 75.
+	CPUTargetPercent, MemoryTargetPercent int
 	// ServiceName names the ECS service. Default: generated.
 	ServiceName string
 }
@@ -60,6 +69,9 @@ func (p *WorkerServiceProps) Validate() error {
 	}
 	if p.BacklogPerStep < 0 {
 		return fmt.Errorf("%s BacklogPerStep %d is negative; fix: use 1 or more (default 10)", pkg, p.BacklogPerStep)
+	}
+	if err := checkTargets(pkg, p.CPUTargetPercent, p.MemoryTargetPercent); err != nil {
+		return err
 	}
 	if p.ServiceName != "" && !serviceName.MatchString(p.ServiceName) {
 		return fmt.Errorf("%s ServiceName %q is invalid; fix: start with a letter, then letters, digits, '-' or '_'", pkg, p.ServiceName)
@@ -94,8 +106,10 @@ type WorkerService struct {
 // NewWorkerService creates a Fargate service without a load balancer that long-polls Queue:
 // the same task setup as NewFargateService (read-only root, non-root user, encrypted logs,
 // secrets, separate roles), tasks in the private subnets with no inbound rule, the task role
-// allowed to consume the queue, deployment circuit breaker with rollback, and step scaling on
-// the queue backlog (ApproximateNumberOfMessagesVisible).
+// allowed to consume the queue, deployment circuit breaker with rollback, step scaling on
+// the queue backlog (ApproximateNumberOfMessagesVisible) and CPU and memory target tracking.
+// The application long-polls: ReceiveMessage with WaitTimeSeconds 20 (the queue passed in
+// may also set ReceiveMessageWaitTimeSeconds).
 func NewWorkerService(scope constructs.Construct, id string, props *WorkerServiceProps) (*WorkerService, error) {
 	if err := props.Validate(); err != nil {
 		return nil, err
@@ -108,7 +122,7 @@ func NewWorkerService(scope constructs.Construct, id string, props *WorkerServic
 	}
 	cluster := props.Cluster
 	if cluster == nil {
-		c, err := NewCluster(self, "Cluster", &ClusterProps{Vpc: props.Vpc})
+		c, err := NewCluster(self, "Cluster", &ClusterProps{Vpc: props.Vpc, EphemeralStorageKey: props.ClusterStorageKey})
 		if err != nil {
 			return nil, fmt.Errorf("compute: worker service cluster: %w", err)
 		}
@@ -155,6 +169,7 @@ func NewWorkerService(scope constructs.Construct, id string, props *WorkerServic
 		AdjustmentType: awsapplicationautoscaling.AdjustmentType_CHANGE_IN_CAPACITY,
 		Cooldown:       awscdk.Duration_Seconds(jsii.Number(120)),
 	})
+	addUtilizationScaling(scaling, props.CPUTargetPercent, props.MemoryTargetPercent)
 
 	return &WorkerService{
 		Cluster:              cluster,

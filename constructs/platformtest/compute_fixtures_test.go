@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/compute"
@@ -44,7 +45,7 @@ func buildCompute(stack awscdk.Stack, s *shared) error {
 			Environment: map[string]string{"APP_ENV": "test"},
 			Secrets:     map[string]compute.SecretRef{"DB_PASSWORD": {Secret: dbSecret, Field: "password"}},
 		},
-		Vpc: s.vpc, CertificateARN: placeholderCert, AccessLogs: logBucket,
+		Vpc: s.vpc, CertificateARN: placeholderCert, AccessLogs: logBucket, ClusterStorageKey: s.dataKey,
 	})
 	if err != nil {
 		return err
@@ -55,7 +56,7 @@ func buildCompute(stack awscdk.Stack, s *shared) error {
 	record("webTaskRole", web.TaskRole)
 	record("webExecRole", web.ExecutionRole)
 
-	cluster, err := compute.NewCluster(stack, "SharedCluster", &compute.ClusterProps{Vpc: s.vpc})
+	cluster, err := compute.NewCluster(stack, "SharedCluster", &compute.ClusterProps{Vpc: s.vpc, Name: "pt-shared", EphemeralStorageKey: s.dataKey})
 	if err != nil {
 		return err
 	}
@@ -105,16 +106,21 @@ func buildCompute(stack awscdk.Stack, s *shared) error {
 	record("fnIngestRole", fn.Role)
 	record("fnIngestSG", fn.SecurityGroup)
 	record("fnIngestLogs", fn.LogGroup)
+	record("fnIngestAlarm", fn.ErrorsAlarm)
+	alarms := awssns.NewTopic(stack, jsii.String("Alarms"), nil)
+	record("alarms", alarms)
 	failures := awssqs.NewQueue(stack, jsii.String("Failures"), &awssqs.QueueProps{Encryption: awssqs.QueueEncryption_KMS, EncryptionMasterKey: s.dataKey})
 	record("failures", failures)
 	fn2, err := compute.NewGoFunction(stack, "FnNotify", &compute.GoFunctionProps{
 		AssetDir: lambdaAssetDir, Vpc: s.vpc, EnvironmentKey: s.dataKey, LogsKey: s.logsKey, LogRetentionDays: 30,
 		Timeout: 60 * time.Second, MemoryMiB: 512, ReservedConcurrency: 5, OnFailure: failures, DeadLetterQueue: failures,
+		AlarmTopic: alarms,
 	})
 	if err != nil {
 		return err
 	}
 	record("fnNotifyRole", fn2.Role)
 	record("fnNotifyLogs", fn2.LogGroup)
+	record("fnNotifyAlarm", fn2.ErrorsAlarm)
 	return nil
 }

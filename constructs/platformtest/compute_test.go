@@ -162,10 +162,7 @@ func TestFargateService(t *testing.T) {
 				t.Errorf("%s: service cluster %v, want the shared cluster", c.prefix, get(svc, "Cluster"))
 			}
 			if c.cluster == "" {
-				cl := one(t, c.prefix, "AWS::ECS::Cluster")
-				if !strings.Contains(toJSON(get(cl, "ClusterSettings")), `{"Name":"containerInsights","Value":"enabled"}`) {
-					t.Errorf("%s cluster settings %v, want container insights enabled", c.prefix, get(cl, "ClusterSettings"))
-				}
+				checkCluster(t, one(t, c.prefix, "AWS::ECS::Cluster"), "")
 			}
 			checkTaskDefinition(t, c.prefix, c.user, c.logDays)
 
@@ -210,6 +207,40 @@ func TestFargateService(t *testing.T) {
 	if ids["webTaskRole"] == ids["webExecRole"] {
 		t.Errorf("task and execution roles are the same role")
 	}
+}
+
+// checkCluster checks Container Insights and the customer-managed key of the tasks'
+// ephemeral storage, whose policy lets Fargate use it for this account (and cluster name).
+func checkCluster(t *testing.T, cl *cfn.Resource, name string) {
+	t.Helper()
+	if !strings.Contains(toJSON(get(cl, "ClusterSettings")), `{"Name":"containerInsights","Value":"enabled"}`) {
+		t.Errorf("%s cluster settings %v, want container insights enabled", cl.Path(), get(cl, "ClusterSettings"))
+	}
+	if !refs(get(cl, "Configuration", "ManagedStorageConfiguration", "FargateEphemeralStorageKmsKeyId"), "dataKey") {
+		t.Errorf("%s ephemeral storage key %v, want the data key", cl.Path(), get(cl, "Configuration"))
+	}
+	fargate := 0
+	for _, st := range tpl.Resources[ids["dataKey"]].List("KeyPolicy", "Statement") {
+		m := toMap(st)
+		if strings.Contains(toJSON(m["Principal"]), "fargate.amazonaws.com") && strings.Contains(toJSON(m["Condition"]), "aws:ecs:clusterAccount") &&
+			(name == "" || strings.Contains(toJSON(m["Condition"]), `"kms:EncryptionContext:aws:ecs:clusterName":["`+name+`"]`)) {
+			fargate++
+		}
+	}
+	if fargate < 2 {
+		t.Errorf("data key policy has %d scoped Fargate statements for cluster %q, want GenerateDataKeyWithoutPlaintext and CreateGrant", fargate, name)
+	}
+}
+
+func TestSharedCluster(t *testing.T) {
+	cl := tpl.Resources[ids["sharedCluster"]]
+	if cl == nil {
+		t.Fatal("shared cluster missing")
+	}
+	if str(cl, "ClusterName") != "pt-shared" {
+		t.Errorf("cluster name %v, want pt-shared", get(cl, "ClusterName"))
+	}
+	checkCluster(t, cl, "pt-shared")
 }
 
 // checkTaskDefinition checks the single container of the task definition under prefix.
@@ -266,10 +297,17 @@ func TestWorkerService(t *testing.T) {
 		t.Errorf("worker service %v: want the shared cluster and circuit breaker rollback", svc.Properties)
 	}
 	step := 0
+	tracking := map[string]int{}
 	for _, p := range under("Worker", "AWS::ApplicationAutoScaling::ScalingPolicy") {
-		if str(p, "PolicyType") == "StepScaling" {
+		switch str(p, "PolicyType") {
+		case "StepScaling":
 			step++
+		case "TargetTrackingScaling":
+			tracking[str(p, "TargetTrackingScalingPolicyConfiguration", "PredefinedMetricSpecification", "PredefinedMetricType")] = num(p, "TargetTrackingScalingPolicyConfiguration", "TargetValue")
 		}
+	}
+	if tracking["ECSServiceAverageCPUUtilization"] != 70 || tracking["ECSServiceAverageMemoryUtilization"] != 75 {
+		t.Errorf("worker target tracking %v, want CPU 70 and memory 75 besides the backlog steps", tracking)
 	}
 	alarms := under("Worker", "AWS::CloudWatch::Alarm")
 	backlog := 0
@@ -294,9 +332,11 @@ func TestGoFunction(t *testing.T) {
 		reserved           int // -1: absent
 		logDays            int
 		onFailure          string
+		alarm              string
+		alarmTopic         bool
 	}{
-		{"FnIngest", "fnIngestRole", "fnIngestLogs", 30, 256, -1, 14, ""},
-		{"FnNotify", "fnNotifyRole", "fnNotifyLogs", 60, 512, 5, 30, "failures"},
+		{"FnIngest", "fnIngestRole", "fnIngestLogs", 30, 256, -1, 14, "", "fnIngestAlarm", false},
+		{"FnNotify", "fnNotifyRole", "fnNotifyLogs", 60, 512, 5, 30, "failures", "fnNotifyAlarm", true},
 	}
 	for _, c := range cases {
 		t.Run(c.prefix, func(t *testing.T) {
@@ -330,6 +370,12 @@ func TestGoFunction(t *testing.T) {
 				if strings.Contains(toJSON(st["Action"]), "logs:") && !refs(st["Resource"], c.logs) {
 					t.Errorf("%s role writes logs beyond its own log group: %v", c.prefix, st)
 				}
+			}
+			alarm := tpl.Resources[ids[c.alarm]]
+			if alarm == nil || str(alarm, "Namespace") != "AWS/Lambda" || str(alarm, "MetricName") != "Errors" || !cfn.ReferencesTo(get(alarm, "Dimensions"), fn.LogicalID) {
+				t.Errorf("%s: no Errors alarm on the function: %v", c.prefix, alarm)
+			} else if got := refs(get(alarm, "AlarmActions"), "alarms"); got != c.alarmTopic {
+				t.Errorf("%s: alarm actions %v, want the alarm topic: %v", c.prefix, get(alarm, "AlarmActions"), c.alarmTopic)
 			}
 			eic := under(c.prefix, "AWS::Lambda::EventInvokeConfig")
 			switch {
