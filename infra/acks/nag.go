@@ -167,4 +167,16 @@ var Nag = []controls.Acknowledgement{
 		Reason:   "dev holds only synthetic test users: config makes MFA optional there (MFARequired: false) so automated tests can sign in; staging and prod require MFA.",
 		Owner:    platformTeam, Expires: day("2027-05-31"),
 	},
+	{
+		ControlID: "AwsSolutions-CFR3", Environment: "*",
+		Resource: "*-edge/Portal/Resource/Resource",
+		Reason:   "Access logging is on through CloudFront standard logging v2 (AWS::Logs::DeliverySource/Destination/Delivery to the log bucket), which cdk-nag does not recognise; it only looks for the legacy Logging property.",
+		Owner:    platformTeam, Expires: day("2027-05-31"),
+	},
+	{
+		ControlID: "AwsSolutions-CFR1", Environment: "*",
+		Resource: "*-edge/Portal/Resource/Resource",
+		Reason:   "Patients use the portal wherever they are; a country allow-list would lock them out. Abuse is handled by the WAF (IP reputation, rate limit 2000 per 5 min per IP); edge.DistributionProps.GeoAllowCountries exists for platforms that need it.",
+		Owner:    platformTeam, Expires: day("2027-05-31"),
+	},
 }

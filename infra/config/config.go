@@ -66,6 +66,11 @@ type Environment struct {
 	// uses PlaceholderCertificateARN; deploying to a real account requires a real one.
 	CertificateARN string
 
+	// EdgeCertificateARN is the ACM certificate (in us-east-1) of the CloudFront distribution
+	// for the portal host (PortalHost). CloudFront enforces TLS 1.2 as the minimum only with a
+	// certificate of one's own. Offline synth uses PlaceholderEdgeCertificateARN.
+	EdgeCertificateARN string
+
 	// ImageTag is the tag of the portal and worker images in the environment's ECR
 	// repositories (tags are immutable: push a new tag, change it here). Default: "1.0.0".
 	ImageTag string
@@ -116,6 +121,9 @@ const OfflineAccount = "111111111111"
 // PlaceholderCertificateARN stands in for the ALB certificate when synthesizing for the
 // offline account. Validation refuses it for any real account.
 const PlaceholderCertificateARN = "arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
+
+// PlaceholderEdgeCertificateARN stands in for the CloudFront certificate offline.
+const PlaceholderEdgeCertificateARN = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111"
 
 // DefaultRegion is used when no region is configured (seed 000 runs in us-east-1).
 const DefaultRegion = "us-east-1"
@@ -229,11 +237,14 @@ func (e *Environment) MandatoryTags() map[string]string {
 // PortalURL is the patient portal's base URL: https://<Domain.Name> when a domain is set,
 // else a placeholder under labsecure.example that must be replaced before real use. It is the
 // Cognito callback base and the link in notification e-mails.
-func (e *Environment) PortalURL() string {
+func (e *Environment) PortalURL() string { return "https://" + e.PortalHost() }
+
+// PortalHost is the host name of the patient portal (the CloudFront alias).
+func (e *Environment) PortalHost() string {
 	if e.Domain != nil {
-		return "https://" + e.Domain.Name
+		return e.Domain.Name
 	}
-	return "https://" + e.Name + ".portal.labsecure.example"
+	return e.Name + ".portal.labsecure.example"
 }
 
 // NotApplicableIDs returns the control IDs marked not applicable, sorted.

@@ -48,6 +48,11 @@ func TestInvalidConfig(t *testing.T) {
 		{"expiry before glacier", func(e *Environment) { e.LogExpirationDays = 100 }, "LogExpirationDays", "seed 003: 730"},
 		{"bad account", func(e *Environment) { e.Account = "12345" }, "Account", "CDK_DEFAULT_ACCOUNT"},
 		{"bad region", func(e *Environment) { e.Region = "moon-1" }, "Region", "CDK_DEFAULT_REGION"},
+		{"region without the edge", func(e *Environment) { e.Region = "eu-west-1" }, "Region", "deploy in us-east-1"},
+		{"edge certificate region", func(e *Environment) {
+			e.EdgeCertificateARN = "arn:aws:acm:eu-west-1:111111111111:certificate/abc-123"
+		}, "EdgeCertificateARN", "in us-east-1"},
+		{"edge placeholder for a real account", func(e *Environment) { e.Account = "222222222222" }, "EdgeCertificateARN", "of account 222222222222"},
 		{"bad CIDR", func(e *Environment) { e.VPCCIDR = "10.0.0.0/28" }, "VPCCIDR", "10.30.0.0/16"},
 		{"prod without readers", func(e *Environment) { e.DatabaseReaders = 0 }, "DatabaseReaders", "1 or more"},
 		{"fargate combination", func(e *Environment) { e.ServiceMemoryMiB = 512 }, "ServiceMemoryMiB", "1024 CPU with 2048 MiB"},

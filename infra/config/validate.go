@@ -118,6 +118,21 @@ func (e *Environment) Validate() error {
 		add("ServiceMaxCount", e.ServiceMaxCount, fmt.Sprintf("need 1 <= ServiceDesiredCount (%d) <= ServiceMaxCount", e.ServiceDesiredCount),
 			"raise ServiceMaxCount or lower ServiceDesiredCount")
 	}
+	switch {
+	case e.EdgeCertificateARN == "":
+		add("EdgeCertificateARN", `""`, "CloudFront enforces TLS 1.2 only with a certificate of its own",
+			"set EdgeCertificateARN to an ACM certificate in us-east-1 covering "+e.PortalHost())
+	case e.EdgeCertificateARN == PlaceholderEdgeCertificateARN && e.Account != OfflineAccount:
+		add("EdgeCertificateARN", "the offline placeholder", "a real account needs a real certificate",
+			"set EdgeCertificateARN to an ACM certificate in us-east-1 of account "+e.Account)
+	case !certARNRE.MatchString(e.EdgeCertificateARN) || !strings.Contains(e.EdgeCertificateARN, ":acm:us-east-1:"):
+		add("EdgeCertificateARN", fmt.Sprintf("%q", e.EdgeCertificateARN), "CloudFront takes certificates from us-east-1 only",
+			"request or import the certificate in us-east-1 and paste its ARN")
+	}
+	if regionRE.MatchString(e.Region) && e.Region != "us-east-1" {
+		add("Region", fmt.Sprintf("%q", e.Region), "the edge stack's CloudFront web ACL and the distribution's certificate must live in us-east-1, and cross-region stacks are not supported yet",
+			"deploy in us-east-1 (seed 000 runs there)")
+	}
 	if !imageTagRE.MatchString(e.ImageTag) || e.ImageTag == "latest" {
 		add("ImageTag", fmt.Sprintf("%q", e.ImageTag), "not a usable image tag (tags are immutable, so \"latest\" is refused)",
 			"push the image with a version tag such as 1.4.2 and set it here")
@@ -195,8 +210,13 @@ func validFargate(cpu, mem int) bool {
 func (e *Environment) Resolve(contextAccount, contextRegion, envAccount, envRegion string) {
 	e.Account = firstNonEmpty(e.Account, contextAccount, envAccount, OfflineAccount)
 	e.Region = firstNonEmpty(e.Region, contextRegion, envRegion, DefaultRegion)
-	if e.CertificateARN == "" && e.Domain == nil && e.Account == OfflineAccount {
-		e.CertificateARN = PlaceholderCertificateARN
+	if e.Account == OfflineAccount {
+		if e.CertificateARN == "" && e.Domain == nil {
+			e.CertificateARN = PlaceholderCertificateARN
+		}
+		if e.EdgeCertificateARN == "" {
+			e.EdgeCertificateARN = PlaceholderEdgeCertificateARN
+		}
 	}
 }
 

@@ -19,6 +19,7 @@ type Environment struct {
 	Foundation  *Foundation
 	Database    *Database
 	Application *Application
+	Edge        *Edge
 }
 
 // Build validates the environment's configuration and creates all its stacks under scope.
@@ -37,6 +38,9 @@ func Build(scope constructs.Construct, env *config.Environment) (*Environment, e
 	if e.Application, err = NewApplication(scope, env, e.Foundation, e.Database); err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}
+	if e.Edge, err = NewEdge(scope, env, e.Foundation, e.Application); err != nil {
+		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
+	}
 	return e, nil
 }
 
@@ -51,6 +55,9 @@ func (e *Environment) Stacks() []awscdk.Stack {
 	}
 	if e.Application != nil {
 		out = append(out, e.Application.Stack)
+	}
+	if e.Edge != nil {
+		out = append(out, e.Edge.Stack)
 	}
 	return out
 }
