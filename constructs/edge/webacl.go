@@ -212,8 +212,10 @@ func NewWebACL(scope constructs.Construct, id string, props *WebACLProps) (*WebA
 		ResourceArn:           acl.AttrArn(),
 		LogDestinationConfigs: &[]any{destination},
 		RedactedFields: &[]any{
-			&awswafv2.CfnLoggingConfiguration_FieldToMatchProperty{SingleHeader: &awswafv2.CfnLoggingConfiguration_SingleHeaderProperty{Name: jsii.String("authorization")}},
-			&awswafv2.CfnLoggingConfiguration_FieldToMatchProperty{SingleHeader: &awswafv2.CfnLoggingConfiguration_SingleHeaderProperty{Name: jsii.String("cookie")}},
+			// SingleHeader is an untyped JSON property: the typed struct would render as
+			// {"name": ...}, which CloudFormation rejects; spell the key as the schema does.
+			&awswafv2.CfnLoggingConfiguration_FieldToMatchProperty{SingleHeader: map[string]any{"Name": "authorization"}},
+			&awswafv2.CfnLoggingConfiguration_FieldToMatchProperty{SingleHeader: map[string]any{"Name": "cookie"}},
 			&awswafv2.CfnLoggingConfiguration_FieldToMatchProperty{QueryString: map[string]any{}},
 		},
 	})

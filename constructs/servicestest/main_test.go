@@ -95,8 +95,11 @@ func synthesize() (code int, err error) {
 	f := &fixture{app: app}
 	f.defaults = awscdk.NewStack(app, jsii.String("Defaults"), &awscdk.StackProps{Env: env})
 	f.variations = awscdk.NewStack(app, jsii.String("Variations"), &awscdk.StackProps{Env: env})
-	f.bad = awscdk.NewStack(app, jsii.String("BadProps"), &awscdk.StackProps{Env: env})
-	f.badEU = awscdk.NewStack(app, jsii.String("BadPropsEU"), &awscdk.StackProps{Env: &awscdk.Environment{Account: env.Account, Region: jsii.String("eu-west-1")}})
+	// Bad-props calls go to stacks of an app that is never synthesized (empty stacks would
+	// fail CloudFormation validation).
+	badApp := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(dir + "/unused")})
+	f.bad = awscdk.NewStack(badApp, jsii.String("BadProps"), &awscdk.StackProps{Env: env})
+	f.badEU = awscdk.NewStack(badApp, jsii.String("BadPropsEU"), &awscdk.StackProps{Env: &awscdk.Environment{Account: env.Account, Region: jsii.String("eu-west-1")}})
 	for _, s := range []awscdk.Stack{f.defaults, f.variations} {
 		s.Node().SetContext(jsii.String("availability-zones:account=111111111111:region=us-east-1"), []string{"us-east-1a", "us-east-1b"})
 	}
