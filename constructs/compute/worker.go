@@ -64,8 +64,8 @@ func (p *WorkerServiceProps) Validate() error {
 		return fmt.Errorf("%s Environment sets %s; fix: remove it, the construct sets it from Queue", pkg, QueueURLVariable)
 	}
 	minC, maxC := p.counts()
-	if minC < 0 || maxC < max(minC, 1) || maxC > 1000 {
-		return fmt.Errorf("%s MinCount %d / MaxCount %d are invalid; fix: use 0 <= MinCount <= MaxCount, 1 <= MaxCount <= 1000 (default 1 and 4)", pkg, minC, maxC)
+	if minC < 1 || maxC < minC || maxC > 1000 {
+		return fmt.Errorf("%s MinCount %d / MaxCount %d are invalid; fix: use 1 <= MinCount <= MaxCount <= 1000 (default 1 and 4)", pkg, minC, maxC)
 	}
 	if p.BacklogPerStep < 0 {
 		return fmt.Errorf("%s BacklogPerStep %d is negative; fix: use 1 or more (default 10)", pkg, p.BacklogPerStep)

@@ -86,6 +86,22 @@ func TestFargateService(t *testing.T) {
 				{"access logs to the log bucket", refs(attrs["access_logs.s3.bucket"], "logBucket"), attrs["access_logs.s3.bucket"]},
 			})
 
+			// The log bucket lets load balancer log delivery write under the prefix.
+			delivery := false
+			for _, bp := range tpl.OfType("AWS::S3::BucketPolicy") {
+				if !refs(get(bp, "Bucket"), "logBucket") {
+					continue
+				}
+				for _, st := range bp.List("PolicyDocument", "Statement") {
+					m := toMap(st)
+					delivery = delivery || m["Effect"] == "Allow" && toJSON(m["Action"]) == `"s3:PutObject"` &&
+						strings.Contains(toJSON(m["Resource"]), "/alb/"+c.prefix+"/AWSLogs/111111111111/*")
+				}
+			}
+			if !delivery || attrs["access_logs.s3.prefix"] != "alb/"+c.prefix {
+				t.Errorf("%s: access logs prefix %v or log bucket delivery grant missing", c.prefix, attrs["access_logs.s3.prefix"])
+			}
+
 			// Listeners: 443 HTTPS with a TLS 1.2+ policy and the certificate; 80 redirects 301.
 			listeners := under(c.prefix, "AWS::ElasticLoadBalancingV2::Listener")
 			if len(listeners) != 2 {
