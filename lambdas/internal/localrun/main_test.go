@@ -1,0 +1,82 @@
+package localrun_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/labsecure/labsecure/lambdas/internal/localrun"
+	"github.com/labsecure/labsecure/test/emulators"
+)
+
+// env is started once per test binary: goaws is package-global and DynamoDB Local takes
+// seconds to start.
+var env *emulators.Env
+
+func TestMain(m *testing.M) {
+	t0 := time.Now()
+	var err error
+	env, err = emulators.Launch(context.Background(), emulators.Options{Services: []emulators.Service{
+		emulators.S3, emulators.SQS, emulators.DynamoDB, emulators.SES}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pipeline e2e: launch emulators:", err)
+		os.Exit(1)
+	}
+	fmt.Fprintf(os.Stderr, "pipeline e2e: emulators up in %s %v\n", time.Since(t0).Round(time.Millisecond), env.StartTimes())
+	code := m.Run()
+	if err := env.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "pipeline e2e: close emulators:", err)
+		code = 1
+	}
+	fmt.Fprintf(os.Stderr, "pipeline e2e: total %s\n", time.Since(t0).Round(time.Millisecond))
+	os.Exit(code)
+}
+
+// syncBuffer collects handler logs for the PHI check.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func newStack(t *testing.T, prefix string, sdkAttempts int) (*localrun.Stack, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st, err := localrun.Setup(ctx, env, &localrun.Options{Prefix: prefix, SDKMaxAttempts: sdkAttempts,
+		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatalf("set up local pipeline: %v", err)
+	}
+	return st, logs
+}
+
+func corpus(t *testing.T) []localrun.CorpusFile {
+	t.Helper()
+	root, err := emulators.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := localrun.CorpusFiles(localrun.DefaultCorpusDir(root))
+	if err != nil {
+		t.Fatalf("%v (set %s to the corpus folder)", err, localrun.CorpusEnvVar)
+	}
+	return files
+}
