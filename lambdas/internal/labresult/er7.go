@@ -27,19 +27,33 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // splitSegments strips a UTF-8 byte-order mark and splits ER7 text into
 // segment strings, accepting CR, LF and CRLF terminators (and blank lines).
+// One pass, one string conversion; the segments are substrings of it.
 func splitSegments(body []byte) []string {
-	body = bytes.TrimPrefix(body, utf8BOM)
-	s := strings.ReplaceAll(string(body), "\r\n", "\r")
-	s = strings.ReplaceAll(s, "\n", "\r")
 	var out []string
-	for _, line := range strings.Split(s, "\r") {
+	eachSegment(body, func(line string) bool {
+		out = append(out, line)
+		return true
+	})
+	return out
+}
+
+// eachSegment calls fn with every non-blank segment until fn returns false.
+func eachSegment(body []byte, fn func(string) bool) {
+	s := string(bytes.TrimPrefix(body, utf8BOM))
+	for len(s) > 0 {
+		i := strings.IndexAny(s, "\r\n")
+		line := s
+		if i >= 0 {
+			line, s = s[:i], s[i+1:]
+		} else {
+			s = ""
+		}
 		line = strings.TrimLeft(line, " \t\x00\x0b\x1c")
 		line = strings.TrimRight(line, " \t\x00\x1c")
-		if line != "" {
-			out = append(out, line)
+		if line != "" && !fn(line) {
+			return
 		}
 	}
-	return out
 }
 
 // readEncoding reads the delimiters from an MSH, FHS or BHS header.
@@ -109,11 +123,11 @@ func (e er7) get(s segment, n, rep, c, sc int) string {
 	if s.name == "MSH" && n <= 2 {
 		return s.raw(n)
 	}
-	reps := e.reps(s, n)
-	if rep < 0 || rep >= len(reps) {
+	f := s.raw(n)
+	if f == "" || rep < 0 {
 		return ""
 	}
-	return e.unescape(pick(pick(reps[rep], e.comp, c), e.sub, sc))
+	return e.unescape(pick(pick(pick(f, e.rep, rep+1), e.comp, c), e.sub, sc))
 }
 
 // comp returns component c of the first repetition of field n.

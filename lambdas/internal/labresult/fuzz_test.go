@@ -20,10 +20,14 @@ func seedCorpus(f *testing.F, ext string) {
 	}
 }
 
-// fuzzOne checks that Parse and Normalize never panic and that errors are
-// well formed.
+// fuzzOne checks that the parsers and Normalize never panic (it calls the
+// parsers without Parse's recover, so a panic fails the target) and that
+// errors are well formed.
 func fuzzOne(t *testing.T, format Format, body []byte) {
-	msgs, err := ParseAll(format, body)
+	if checkUTF8(format, body) != nil {
+		return
+	}
+	msgs, err := parseAll(format, body)
 	if err != nil {
 		if ve, ok := err.(*ValidationError); ok {
 			for _, p := range ve.Problems {

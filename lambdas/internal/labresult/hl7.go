@@ -8,6 +8,9 @@ import (
 	"time"
 )
 
+// maxProblems bounds the problems collected from one batch.
+const maxProblems = 100
+
 // Supported HL7 v2 versions (MSH-12). Later 2.x versions are accepted with a
 // warning; earlier ones are refused.
 var hl7Versions = map[string]bool{"2.3.1": true, "2.4": true, "2.5": true, "2.5.1": true}
@@ -55,6 +58,12 @@ func ParseBatch(body []byte) ([]*Message, error) {
 	var msgs []*Message
 	var problems []Problem
 	for i, g := range groups {
+		if len(problems) >= maxProblems {
+			problems = append(problems, Problem{Field: fmt.Sprintf("message[%d]", i),
+				Problem: fmt.Sprintf("more than %d problems; the remaining %d messages were not checked", maxProblems, len(groups)-i),
+				Fix:     "fix the problems listed and resend"})
+			break
+		}
 		m, err := parseORU(g)
 		if err != nil {
 			ve, ok := err.(*ValidationError)
@@ -259,7 +268,7 @@ func (b *hl7Builder) readOBX(s segment, n int, panel string) {
 		return
 	}
 	vt := e.comp1(s, 2, 1)
-	if len(e.reps(s, 5)) > 1 {
+	if strings.IndexByte(s.raw(5), e.rep) >= 0 {
 		b.warn(path+".5", "repeated-value", "OBX-5 repeats; only the first repetition was read", "send one value per OBX")
 	}
 	switch vt {

@@ -286,3 +286,11 @@ func TestHL7Ack(t *testing.T) {
 		t.Errorf("unknown code: %q", got)
 	}
 }
+
+func TestHL7BatchProblemsAreBounded(t *testing.T) {
+	_, err := ParseBatch([]byte(strings.Repeat("MSH|^~\\&|\r", 5000)))
+	ps := validationProblems(t, err)
+	if len(ps) > maxProblems+5 || !strings.Contains(ps[len(ps)-1].Problem, "were not checked") {
+		t.Errorf("%d problems, last %+v", len(ps), ps[len(ps)-1])
+	}
+}

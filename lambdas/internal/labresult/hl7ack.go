@@ -24,16 +24,17 @@ func hl7AckAt(original []byte, code AckCode, text string, now time.Time) []byte 
 	e := defaultER7
 	var msh segment
 	haveMSH := false
-	for _, l := range splitSegments(original) {
+	eachSegment(original, func(l string) bool {
 		if strings.HasPrefix(l, "MSH") {
 			if enc, err := readEncoding(l); err == nil {
 				e = enc
 				msh = e.parseSegment(l, 1)
 				haveMSH = true
 			}
-			break
+			return false
 		}
-	}
+		return true
+	})
 	f := string(e.field)
 	rawField := func(n int) string {
 		if !haveMSH {

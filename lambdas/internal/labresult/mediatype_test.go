@@ -58,3 +58,11 @@ func TestValidationErrorTextCarriesNoValues(t *testing.T) {
 		t.Errorf("error text %q", msg)
 	}
 }
+
+func TestRecoverParseTurnsPanicIntoValidationError(t *testing.T) {
+	err := func() (err error) {
+		defer recoverParse(FormatHL7v2, &err)
+		panic("parser bug")
+	}()
+	requireProblem(t, err, "$", "could not be parsed")
+}
