@@ -34,7 +34,8 @@
 //	    "NoncurrentVersionDays": 180,   // LS-S3-006 minimum, never below 180 (seed 000)
 //	    "MultiAz": true,                // LS-NET-005, LS-ECS-003 (and LS-RDS-007) apply; default false
 //	    "MultiAZDatabase": true,        // LS-RDS-007 applies; default false
-//	    "DbReaders": 2,                 // Aurora readers LS-RDS-007 wants; default 2 (seed 000)
+//	    "DbReaders": 2,                 // Aurora readers LS-RDS-007 wants; default 2 in "prod"
+//	                                    //   ("multiple reader replicas", seed 000), else 1
 //	    "DeletionProtection": true,     // LS-BAK-003 applies; default false
 //	    "NotApplicable": {              // control ID -> reason; shown in every report
 //	      "LS-CF-001": "no CloudFront in this environment: the portal is served by the ALB"

@@ -224,3 +224,27 @@ func TestNagErrorsGateAndAcknowledgement(t *testing.T) {
 		t.Fatalf("acknowledged cdk-nag error still open: %+v", rep.NagErrors)
 	}
 }
+
+// TestGetStackOutputResolves: aws-cdk-lib's Fn::GetStackOutput cross-stack references are
+// followed like Fn::ImportValue.
+func TestGetStackOutputResolves(t *testing.T) {
+	gso := controltest.M{"Fn::GetStackOutput": controltest.M{"StackName": controltest.Foundation,
+		"OutputName": "Exportprod-foundationKeyArn", "Region": "us-east-1"}}
+	status := func(f *controltest.Fixture) controls.Status {
+		for _, r := range resultsOf(evaluate(t, f), "LS-SQS-001") {
+			if r.Stack == controltest.App {
+				return r.Status
+			}
+		}
+		return ""
+	}
+	f := controltest.Compliant()
+	f.Props(controltest.App, "WorkQueue")["KmsMasterKeyId"] = gso
+	if s := status(f); s != controls.Pass {
+		t.Fatalf("GetStackOutput key: %s, want PASS", s)
+	}
+	f.Props(controltest.Foundation, "Key")["EnableKeyRotation"] = false
+	if s := status(f); s != controls.Fail {
+		t.Fatalf("GetStackOutput key without rotation: %s, want FAIL", s)
+	}
+}

@@ -19,6 +19,7 @@ type Environment struct {
 
 	owner   map[*cfn.Resource]*StackUnit
 	exports map[string]exportRef
+	outputs map[string]exportRef // stack name + "\x00" + output logical ID
 	tiers   map[*cfn.Resource]string
 	byType  map[string][]*cfn.Resource
 }
@@ -30,7 +31,7 @@ type exportRef struct {
 
 func newEnvironment(name string, units []*StackUnit) *Environment {
 	e := &Environment{Name: name, Stacks: units, owner: map[*cfn.Resource]*StackUnit{},
-		exports: map[string]exportRef{}, tiers: map[*cfn.Resource]string{},
+		exports: map[string]exportRef{}, outputs: map[string]exportRef{}, tiers: map[*cfn.Resource]string{},
 		byType: map[string][]*cfn.Resource{}}
 	for _, u := range units {
 		t := u.Stack.Template
@@ -38,11 +39,12 @@ func newEnvironment(name string, units []*StackUnit) *Environment {
 			e.owner[r] = u
 			e.byType[r.Type] = append(e.byType[r.Type], r)
 		}
-		for _, o := range t.Outputs {
+		for oid, o := range t.Outputs {
 			om, ok := o.(map[string]any)
 			if !ok {
 				continue
 			}
+			e.outputs[u.Stack.StackName+"\x00"+oid] = exportRef{unit: u, value: om["Value"]}
 			name, ok := cfn.Lookup(om, "Export", "Name")
 			if !ok {
 				continue
@@ -72,7 +74,8 @@ func (e *Environment) OfType(types ...string) []*cfn.Resource {
 }
 
 // Resolve returns the resource a value points at: {"Ref"}, {"Fn::GetAtt"} in the template
-// of from, or {"Fn::ImportValue": "name"} through the exports of the environment's stacks.
+// of from, {"Fn::ImportValue": "name"} through the exports of the environment's stacks, or
+// {"Fn::GetStackOutput": {"StackName", "OutputName"}} through their outputs.
 // It returns nil for literals and references it cannot follow.
 func (e *Environment) Resolve(from *cfn.Resource, v any) *cfn.Resource {
 	u := e.owner[from]
@@ -91,6 +94,14 @@ func (e *Environment) resolveIn(u *StackUnit, v any, depth int) *cfn.Resource {
 	}
 	m, ok := v.(map[string]any)
 	if !ok || len(m) != 1 {
+		return nil
+	}
+	if so, ok := m["Fn::GetStackOutput"].(map[string]any); ok {
+		stack, _ := so["StackName"].(string)
+		out, _ := so["OutputName"].(string)
+		if o, ok := e.outputs[stack+"\x00"+out]; ok {
+			return e.resolveIn(o.unit, o.value, depth+1)
+		}
 		return nil
 	}
 	name, ok := m["Fn::ImportValue"].(string)

@@ -18,6 +18,7 @@ const outOfScope = "\x00out-of-scope"
 func perResource(types []string, judge func(c *Context, r *cfn.Resource) string) func(*Context) []Finding {
 	return func(c *Context) []Finding {
 		var out []Finding
+		skipped := 0
 		for _, r := range c.Resources(types...) {
 			if isCDKFramework(r) {
 				continue
@@ -25,11 +26,15 @@ func perResource(types []string, judge func(c *Context, r *cfn.Resource) string)
 			msg := judge(c, r)
 			switch msg {
 			case outOfScope:
+				skipped++
 			case "":
 				c.Examine(r)
 			default:
 				out = append(out, c.Fail(r, "%s", msg))
 			}
+		}
+		if skipped > 0 && c.skip == "" {
+			c.Skip(fmt.Sprintf("%d %s in this stack, none in the scope of this control", skipped, strings.Join(types, " / ")))
 		}
 		return out
 	}

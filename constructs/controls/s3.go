@@ -247,16 +247,23 @@ func s3AccessLogs() Control {
 		Sentence:      "S3 Bucket Access Logs: For all our AWS S3 buckets, access logs are enabled to track requests for access or changes to stored data.",
 		ResourceTypes: bucketTypes,
 		Remediation:   "Set ServerAccessLogsBucket to the environment's log bucket (constructs/storage does this).",
-		Check: perResource(bucketTypes, func(c *Context, r *cfn.Resource) string {
-			if isLogDestination(c, r) {
-				return outOfScope
+		Check: func(c *Context) []Finding {
+			if len(c.Resources(bucketTypes...)) > 0 {
+				c.Skip("only log-destination buckets in this stack (they do not log to themselves)")
 			}
-			if !r.Has("LoggingConfiguration", "DestinationBucketName") {
-				return "server access logging is off (no LoggingConfiguration.DestinationBucketName)"
-			}
-			return ""
-		}),
+			return perResource(bucketTypes, s3AccessLogJudge)(c)
+		},
 	}
+}
+
+func s3AccessLogJudge(c *Context, r *cfn.Resource) string {
+	if isLogDestination(c, r) {
+		return outOfScope
+	}
+	if !r.Has("LoggingConfiguration", "DestinationBucketName") {
+		return "server access logging is off (no LoggingConfiguration.DestinationBucketName)"
+	}
+	return ""
 }
 
 // CriticalTag marks buckets that must replicate to another region (LS-S3-008).

@@ -95,7 +95,7 @@ func dbCredentialRotation() Control {
 			}
 			best := 0
 			for _, rs := range c.Env.OfType(rotationType) {
-				if v, ok := rs.Get("SecretId"); ok && c.Env.Refers(rs, v, secret) {
+				if rotates(c, rs, secret) {
 					if d := rotationDays(rs); d > 0 && (best == 0 || d < best) {
 						best = d
 					}
@@ -110,4 +110,18 @@ func dbCredentialRotation() Control {
 			return ""
 		}),
 	}
+}
+
+// rotates reports whether the rotation schedule rs targets secret, directly or through a
+// SecretTargetAttachment (whose Ref is the secret ARN, as aws-cdk-lib generates it).
+func rotates(c *Context, rs, secret *cfn.Resource) bool {
+	v, ok := rs.Get("SecretId")
+	if !ok {
+		return false
+	}
+	target := c.Resolve(rs, v)
+	if target != nil && target.Type == attachmentTyp {
+		return c.Env.Refers(target, target.Properties["SecretId"], secret)
+	}
+	return c.Env.Refers(rs, v, secret)
 }

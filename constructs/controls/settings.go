@@ -52,8 +52,8 @@ func DefaultSettings() Settings {
 
 // ParseSettings reads Metadata.Labsecure of a template. known lists the valid control IDs
 // (NotApplicable entries must name one of them).
-func ParseSettings(t *cfn.Template, known map[string]bool) (Settings, error) {
-	s := DefaultSettings()
+func ParseSettings(t *cfn.Template, known map[string]bool) (s Settings, err error) {
+	s = DefaultSettings()
 	raw, ok := t.Metadata[MetadataKey]
 	if !ok {
 		return s, nil
@@ -67,6 +67,11 @@ func ParseSettings(t *cfn.Template, known map[string]bool) (Settings, error) {
 			s.LogRetentionDays = n
 		}
 	}
+	defer func() {
+		if _, ok := m["DbReaders"]; !ok && s.Environment != "prod" {
+			s.DbReaders = 1
+		}
+	}()
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

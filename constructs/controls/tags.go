@@ -26,14 +26,10 @@ var TaggableTypes = []string{
 	"AWS::ElastiCache::SubnetGroup", "AWS::StepFunctions::StateMachine", "AWS::Backup::BackupVault",
 }
 
-var tagProps = []string{"Tags", "TagSpecifications", "UserPoolTags", "FileSystemTags", "HostedZoneTags"}
-
 // taggable reports whether r should carry the mandatory tags.
 func taggable(r *cfn.Resource) bool {
-	for _, p := range tagProps {
-		if r.Has(p) {
-			return true
-		}
+	if hasTagProp(r) {
+		return true
 	}
 	for _, t := range TaggableTypes {
 		if r.Type == t {
@@ -49,6 +45,35 @@ var allowedTagValues = map[string][]string{
 	"Backup":      {"daily", "weekly", "none"},
 	"Encryption":  {"kms", "aws-managed", "none"},
 	"Compliance":  {"hipaa", "pii-storage", "audit-required", "soc2", "gdpr"},
+}
+
+// tagsOf returns the literal tags of r in any of the CloudFormation tag shapes, including
+// map-form properties such as BackupVaultTags and BackupPlanTags.
+func tagsOf(r *cfn.Resource) map[string]string {
+	out := r.Tags()
+	for k, v := range r.Properties {
+		if k == "Tags" || !strings.HasSuffix(k, "Tags") {
+			continue
+		}
+		if m, ok := v.(map[string]any); ok {
+			for tk, tv := range m {
+				if s, ok := tv.(string); ok {
+					out[tk] = s
+				}
+			}
+		}
+	}
+	return out
+}
+
+// hasTagProp reports whether r carries any tag property.
+func hasTagProp(r *cfn.Resource) bool {
+	for k := range r.Properties {
+		if strings.HasSuffix(k, "Tags") || k == "TagSpecifications" {
+			return true
+		}
+	}
+	return false
 }
 
 func tagControls() []Control { return []Control{tagsPresent(), tagValues()} }
@@ -83,7 +108,7 @@ func tagsPresent() Control {
 			c.Skip("no taggable resource in this stack")
 			var out []Finding
 			for _, r := range taggedResources(c) {
-				tags := r.Tags()
+				tags := tagsOf(r)
 				var missing []string
 				for _, k := range MandatoryTags {
 					if strings.TrimSpace(tags[k]) == "" {
@@ -109,7 +134,8 @@ func tagsPresent() Control {
 //	Scenarios:
 //	  SKIP: no taggable resource carrying the vocabulary tags.
 //	  PASS: Environment in dev/staging/prod and equal to Labsecure.Environment; Backup daily/weekly/none;
-//	        Encryption kms/aws-managed/none; Compliance a list of hipaa, pii-storage, audit-required, soc2, gdpr.
+//	        Encryption kms/aws-managed/none; Compliance a list (comma, space, +, : or / separated)
+//	        of hipaa, pii-storage, audit-required, soc2, gdpr.
 //	  FAIL: any other value.
 func tagValues() Control {
 	return Control{
@@ -121,7 +147,7 @@ func tagValues() Control {
 			c.Skip("no taggable resource with vocabulary tags in this stack")
 			var out []Finding
 			for _, r := range taggedResources(c) {
-				tags := r.Tags()
+				tags := tagsOf(r)
 				var bad []string
 				seen := false
 				keys := make([]string, 0, len(allowedTagValues))
@@ -135,8 +161,8 @@ func tagValues() Control {
 						continue
 					}
 					seen = true
-					for _, part := range strings.Split(v, ",") {
-						if !contains(allowedTagValues[k], strings.TrimSpace(part)) {
+					for _, part := range strings.FieldsFunc(v, tagValueSeparator) {
+						if !contains(allowedTagValues[k], part) {
 							bad = append(bad, fmt.Sprintf("%s=%q is not one of %s", k, v, strings.Join(allowedTagValues[k], ", ")))
 							break
 						}
@@ -166,4 +192,10 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// tagValueSeparator splits list-valued tags: AWS tag values cannot hold commas, so lists are
+// also written with spaces, "+", ":" or "/".
+func tagValueSeparator(r rune) bool {
+	return r == ',' || r == ' ' || r == '+' || r == ':' || r == '/'
 }

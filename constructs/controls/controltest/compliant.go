@@ -180,7 +180,10 @@ func (f *Fixture) data() {
 	f.Add(s, "DocParams", "AWS::DocDB::DBClusterParameterGroup", M{"Family": "docdb5.0", "Description": "tls", "Parameters": M{"tls": "enabled"}})
 	f.tag(s, "DocSecret", "AWS::SecretsManager::Secret", M{"KmsKeyId": imp(keyArn),
 		"GenerateSecretString": M{"SecretStringTemplate": `{"username":"labsecure"}`, "GenerateStringKey": "password"}})
-	f.Add(s, "DocSecretRotation", "AWS::SecretsManager::RotationSchedule", M{"SecretId": ref("DocSecret"),
+	f.Add(s, "DocSecretAttachment", "AWS::SecretsManager::SecretTargetAttachment", M{"SecretId": ref("DocSecret"),
+		"TargetId": ref("DocCluster"), "TargetType": "AWS::DocDB::DBCluster"})
+	// As aws-cdk-lib generates it: the schedule names the attachment, whose Ref is the secret.
+	f.Add(s, "DocSecretRotation", "AWS::SecretsManager::RotationSchedule", M{"SecretId": ref("DocSecretAttachment"),
 		"RotationRules": M{"AutomaticallyAfterDays": 30}, "HostedRotationLambda": M{"RotationType": "MongoDBSingleUser"}})
 	f.tag(s, "DocCluster", "AWS::DocDB::DBCluster", M{"StorageEncrypted": true, "KmsKeyId": imp(keyArn),
 		"DBSubnetGroupName": ref("DocSubnetGroup"), "DBClusterParameterGroupName": ref("DocParams"),
