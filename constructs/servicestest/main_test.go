@@ -18,6 +18,7 @@ import (
 	"github.com/labsecure/labsecure/constructs/keys"
 	"github.com/labsecure/labsecure/constructs/messaging"
 	"github.com/labsecure/labsecure/constructs/storage"
+	"github.com/labsecure/labsecure/constructs/tags"
 )
 
 // fixture is what every family builder gets: the two stacks and the foundation pieces.
@@ -32,6 +33,11 @@ type fixture struct {
 	msgKey     awskms.Key
 	logBucket  awss3.Bucket
 	alarmTopic awssns.Topic
+}
+
+var testTags = map[string]string{
+	"Environment": "test", "Application": "labsecure", "Component": "services", "CostCenter": "engineering",
+	"Owner": "platform@labsecure.example", "Compliance": "hipaa", "Backup": "none", "Encryption": "kms",
 }
 
 // badCase is one constructor call with invalid props and the prop name its error must contain.
@@ -121,6 +127,13 @@ func synthesize() (code int, err error) {
 			badResults[c.name] = c.call()
 		}
 	}
+	// Every resource must take the mandatory tags: the labsecure app fails synth otherwise.
+	for _, s := range []awscdk.Stack{f.defaults, f.variations} {
+		if err := tags.Apply(s, testTags); err != nil {
+			return 1, err
+		}
+	}
+	tags.Enforce(app, tags.Mandatory)
 	// The bad-props stack must stay empty: constructors validate before creating anything.
 	for _, s := range []awscdk.Stack{f.bad, f.badEU} {
 		if kids := *s.Node().Children(); len(kids) != 0 {
