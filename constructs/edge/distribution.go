@@ -192,10 +192,13 @@ type Distribution struct {
 // cached unless APICacheTTL); security response headers (HSTS two years with preload,
 // nosniff, frame DENY, strict referrer, XSS protection, CSP); the web ACL; access logs to the
 // log bucket (standard logging v2); and optionally a certificate with TLSv1.2_2021, domain names
-// with Route 53 alias records, and a geo allow list.
+// with Route 53 alias records, and a geo allow list. The stack must be deployed to us-east-1.
 func NewDistribution(scope constructs.Construct, id string, props *DistributionProps) (*Distribution, error) {
 	if err := props.Validate(); err != nil {
 		return nil, err
+	}
+	if region := awscdk.Stack_Of(scope).Region(); *awscdk.Token_IsUnresolved(region) || *region != "us-east-1" {
+		return nil, fmt.Errorf("edge: NewDistribution needs a stack in us-east-1, the stack's region is %q; fix: create the edge stack with env region us-east-1 (CloudFront's access-log delivery source, certificate and web ACL live there)", regionString(region))
 	}
 	staticTTL, defaultTTL := props.StaticTTL, props.DefaultTTL
 	if staticTTL == 0 {

@@ -104,6 +104,10 @@ func buildEdge(f *fixture) []badCase {
 		{"dist zone outside", "HostedZoneName", d(func(p *edge.DistributionProps) {
 			p.CertificateArn, p.DomainNames, p.HostedZoneID, p.HostedZoneName = cert, []string{"a.other.com"}, "Z123", "example.com"
 		})},
+		{"dist region", "us-east-1", func() error {
+			_, err := edge.NewDistribution(f.badEU, "D", &edge.DistributionProps{Name: "x", DataKey: f.dataKey, LogBucket: f.logBucket, WebACLArn: "arn:aws:wafv2:us-east-1:111111111111:global/webacl/x/1"})
+			return err
+		}},
 		{"dist geo", "GeoAllowCountries", d(func(p *edge.DistributionProps) { p.GeoAllowCountries = []string{"usa"} })},
 	}
 }
