@@ -49,8 +49,14 @@ var cols = []struct {
 	w     float64
 	align string
 }{
-	{"Test", 56, "L"}, {"Result", 26, "R"}, {"Unit", 24, "L"}, {"Reference range", 34, "C"}, {"Range", 14, "C"}, {"Flag", 16, "C"},
+	{"Test", 52, "L"}, {"LOINC", 16, "L"}, {"Result", 26, "R"}, {"Unit", 22, "L"}, {"Reference range", 28, "C"}, {"Range", 12, "C"}, {"Flag", 14, "C"},
 }
+
+// lineH is the height of one text line in a table row (mm); maxLines bounds a cell.
+const (
+	lineH    = 4.5
+	maxLines = 6
+)
 
 // Render returns the PDF bytes of res. It never panics; a rendering fault is an error.
 func (r *Renderer) Render(res pipeline.NormalizedResult) (out []byte, err error) {
@@ -120,30 +126,42 @@ func (r *Renderer) Render(res pipeline.NormalizedResult) (out []byte, err error)
 	header()
 	_, pageH := pdf.GetPageSize()
 	for _, o := range res.Observations {
-		if pdf.GetY() > pageH-35 {
-			pdf.AddPage()
-			header()
-		}
 		abnormal := o.Flag != "" && o.Flag != "N" && o.Flag != "N/A"
 		name := o.Name
 		if name == "" {
 			name = o.Code
-		} else if o.Code != "" {
-			name += " (" + o.Code + ")"
 		}
 		result, unit := resultText(o)
-		cells := []string{name, result, unit, rangeText(o), rangeSource(o.RangeSource), flagText(o)}
+		cells := []string{name, o.Code, result, unit, rangeText(o), rangeSource(o.RangeSource), flagText(o)}
+		// Wrap every cell; the row is as tall as its tallest cell (bounded).
+		lines := make([][]string, len(cells))
+		rows := 1
 		for i, c := range cols {
-			style := ""
+			pdf.SetFont("Helvetica", styleOf(abnormal, i), 8.5)
+			lines[i] = wrap(pdf, tr(cells[i]), c.w-2)
+			rows = max(rows, len(lines[i]))
+		}
+		h := float64(rows)*lineH + 1.5
+		if pdf.GetY()+h > pageH-25 {
+			pdf.AddPage()
+			header()
+		}
+		x0, y0 := pdf.GetX(), pdf.GetY()
+		x := x0
+		for i, c := range cols {
 			pdf.SetTextColor(0, 0, 0)
-			if abnormal && (i == 1 || i == 5) {
-				style = "B"
+			if abnormal && (i == 2 || i == 6) {
 				pdf.SetTextColor(170, 0, 0)
 			}
-			pdf.SetFont("Helvetica", style, 8.5)
-			pdf.CellFormat(c.w, 6, fit(pdf, tr(cells[i]), c.w-2), "1", 0, c.align, false, 0, "")
+			pdf.SetFont("Helvetica", styleOf(abnormal, i), 8.5)
+			pdf.Rect(x, y0, c.w, h, "D")
+			for k, l := range lines[i] {
+				pdf.SetXY(x, y0+0.75+float64(k)*lineH)
+				pdf.CellFormat(c.w, lineH, l, "", 0, c.align, false, 0, "")
+			}
+			x += c.w
 		}
-		pdf.Ln(-1)
+		pdf.SetXY(x0, y0+h)
 	}
 	pdf.SetTextColor(0, 0, 0)
 	pdf.Ln(3)
@@ -252,6 +270,33 @@ func Number(v float64) string {
 		s = "0"
 	}
 	return s
+}
+
+// styleOf is the font style of column i: bold result and flag for abnormal rows.
+func styleOf(abnormal bool, i int) string {
+	if abnormal && (i == 2 || i == 6) {
+		return "B"
+	}
+	return ""
+}
+
+// wrap splits s into lines of at most w mm (at most maxLines; the last one shortened).
+func wrap(pdf *fpdf.Fpdf, s string, w float64) []string {
+	if s == "" {
+		return []string{""}
+	}
+	lines := pdf.SplitText(s, w)
+	if len(lines) == 0 {
+		return []string{""}
+	}
+	if len(lines) > maxLines {
+		lines = lines[:maxLines]
+		lines[maxLines-1] = fit(pdf, lines[maxLines-1]+" ...", w)
+	}
+	for i, l := range lines { // SplitText cannot break a word longer than w
+		lines[i] = fit(pdf, l, w)
+	}
+	return lines
 }
 
 // fit shortens s with "..." until it fits w mm in the current font.

@@ -23,6 +23,7 @@ func sample() pipeline.NormalizedResult {
 			{Code: "2823-3", Name: "Potassium", Value: 6.9, Numeric: true, Unit: "mmol/L", RefLow: f(3.5), RefHigh: f(5.1), RangeSource: "table:CLSI", Flag: "HH", Critical: true},
 			{Code: "2345-7", Name: "Glucose", Value: 0.1 + 0.2, Numeric: true, Comparator: "<", Unit: "mmol/L", RangeSource: "none", Flag: "N/A"},
 			{Code: "5778-6", Name: "Color of Urine", Text: "yellow", RangeSource: "none"},
+			{Code: "33216-3", Name: "Erythrocyte morphology finding in Blood by Light microscopy", Text: "Many spherocytes present, few target cells, marked anisocytosis", RangeSource: "none", Flag: "A"},
 			{Code: "718-7", Name: "Hemoglobin", OriginalValue: "12.5", OriginalUnit: "g/mL", Rejected: true, RangeSource: "none", Flag: "N/A"},
 		},
 		Issues: []pipeline.Issue{{Severity: "warning", Code: "implausible-value", Field: "results[4].value", Message: "value is implausible for the unit; not converted"}},
@@ -39,10 +40,11 @@ func TestRenderContent(t *testing.T) {
 	}
 	text := string(pdf)
 	for _, want := range []string{
-		"Hemoglobin \\(718-7\\)", "13.2", "g/dL", "12 - 16", // value, unit, range
+		"Hemoglobin", "718-7", "13.2", "g/dL", "12 - 16", // value, unit, range
 		"6.9", "3.5 - 5.1", "HH !", "table", // critical flag, range from the table
 		"<0.3", "N/A", // comparator, no float noise, no flag without range
-		"yellow", "not reported", "sent: 12.5 g/mL", // text result, rejected value shown as sent
+		"yellow", "not reported", "sent: 12.5", // text result, rejected value shown as sent
+		"spherocytes", "anisocytosis", "Light microscopy", // long texts wrap instead of being cut
 		"CORRECTED REPORT", "critical values", "implausible", "0f3a9c2b7d114e2a9d3b6c5e4f3a2b1c", "LAB-9",
 	} {
 		if !strings.Contains(text, want) {
@@ -84,8 +86,11 @@ func TestRenderPaginates(t *testing.T) {
 	if pages < 3 {
 		t.Errorf("%d pages for 120 rows", pages)
 	}
-	if !bytes.Contains(pdf, []byte("Test")) || !bytes.Contains(pdf, []byte("...")) {
-		t.Error("header not repeated or long names not shortened")
+	if n := bytes.Count(pdf, []byte("(Reference range)")); n != pages {
+		t.Errorf("table header on %d of %d pages", n, pages)
+	}
+	if bytes.Count(pdf, []byte("119-0")) != 1 {
+		t.Error("the last row is missing or repeated")
 	}
 }
 
