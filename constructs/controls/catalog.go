@@ -9,7 +9,7 @@ func Catalog() []Control {
 		kmsControls(), s3Controls(), messagingControls(), logControls(), databaseControls(),
 		backupControls(), secretControls(), ecrControls(), iamControls(), networkControls(),
 		computeControls(), albControls(), edgeControls(), apiControls(), identityControls(),
-		auditControls(), tagControls(), monitoringControls(),
+		auditControls(), tagControls(), monitoringControls(), architectureControls(),
 	} {
 		out = append(out, family...)
 	}

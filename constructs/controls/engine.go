@@ -1,7 +1,9 @@
 package controls
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -81,16 +83,49 @@ type Options struct {
 }
 
 // StacksFromTemplates wraps plain template files (as the synth gate receives them) as
-// stacks named after their file.
+// stacks. The stack name comes from the manifest.json next to the template when there is one
+// (cross-stack Fn::GetStackOutput references name stacks), else from the file name.
 func StacksFromTemplates(paths []string) ([]*cfn.Stack, error) {
+	names := map[string]string{}
+	for _, p := range paths {
+		dir := filepath.Dir(p)
+		if _, done := names[dir]; done {
+			continue
+		}
+		names[dir] = ""
+		data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+		if err != nil {
+			continue
+		}
+		var m struct {
+			Artifacts map[string]struct {
+				Properties struct {
+					TemplateFile string `json:"templateFile"`
+					StackName    string `json:"stackName"`
+				} `json:"properties"`
+			} `json:"artifacts"`
+		}
+		if json.Unmarshal(data, &m) != nil {
+			continue
+		}
+		for _, a := range m.Artifacts {
+			if a.Properties.TemplateFile != "" && a.Properties.StackName != "" {
+				names[filepath.Join(dir, a.Properties.TemplateFile)] = a.Properties.StackName
+			}
+		}
+	}
 	var out []*cfn.Stack
 	for _, p := range paths {
 		t, err := cfn.Load(p)
 		if err != nil {
 			return nil, fmt.Errorf("load template for controls: %w", err)
 		}
-		name := strings.TrimSuffix(filepath.Base(p), ".template.json")
-		out = append(out, &cfn.Stack{ArtifactID: name, StackName: name, TemplateFile: p, Template: t})
+		id := strings.TrimSuffix(filepath.Base(p), ".template.json")
+		name := names[filepath.Clean(p)]
+		if name == "" {
+			name = id
+		}
+		out = append(out, &cfn.Stack{ArtifactID: id, StackName: name, TemplateFile: p, Template: t})
 	}
 	return out, nil
 }

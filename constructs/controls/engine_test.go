@@ -1,6 +1,7 @@
 package controls_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -246,5 +247,35 @@ func TestGetStackOutputResolves(t *testing.T) {
 	f.Props(controltest.Foundation, "Key")["EnableKeyRotation"] = false
 	if s := status(f); s != controls.Fail {
 		t.Fatalf("GetStackOutput key without rotation: %s, want FAIL", s)
+	}
+}
+
+// TestStacksFromTemplatesUsesManifestNames: the gate receives template paths only; stack
+// names (targets of Fn::GetStackOutput) come from the manifest next to them.
+func TestStacksFromTemplatesUsesManifestNames(t *testing.T) {
+	dir := t.TempDir()
+	if err := controltest.WriteAssembly(dir, controltest.Compliant()); err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, n := range controltest.Compliant().Names() {
+		paths = append(paths, filepath.Join(dir, n+".template.json"))
+	}
+	stacks, err := controls.StacksFromTemplates(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stacks) != 4 || stacks[0].StackName != controltest.App {
+		t.Fatalf("stacks = %d, first %q", len(stacks), stacks[0].StackName)
+	}
+	rep, err := controls.Evaluate(stacks, controls.Options{Now: evalTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		t.Fatalf("compliant templates loaded from disk fail: %d results", len(rep.Failed()))
+	}
+	if _, err := controls.StacksFromTemplates([]string{filepath.Join(dir, "missing.template.json")}); err == nil {
+		t.Fatal("a missing template must be an error")
 	}
 }

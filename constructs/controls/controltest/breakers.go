@@ -257,5 +257,14 @@ var Breakers = map[string][]Breaker{
 	}}},
 	"LS-MON-001": {{"no DLQ alarm", App, "WorkDlq", remove(App, "WorkDlqDepth")}},
 	"LS-MON-002": {{"no errors alarm", App, "NotifyFunction", remove(App, "NotifyFunctionErrors")}},
+	"LS-MON-003": {{"silent alarm", App, "WorkQueueDepth", del(App, "WorkQueueDepth", "AlarmActions")},
+		{"actions disabled", App, "IngestFunctionErrors", set(App, "IngestFunctionErrors", "ActionsEnabled", false)}},
+	"LS-ARC-001": {{"worker in the database stack", Data, "DbWorker", func(f *Fixture) {
+		f.tag(Data, "DbWorker", "AWS::Lambda::Function", M{"Runtime": "provided.al2023", "Handler": "bootstrap",
+			"Code": M{"S3Bucket": "cdk-assets", "S3Key": "w.zip"}, "Role": att("DbWorkerRole", "Arn")})
+	}}},
+	"LS-ECS-008": {{"all tasks stopped during deploys", App, "Service", func(f *Fixture) {
+		f.Props(App, "Service")["DeploymentConfiguration"].(M)["MinimumHealthyPercent"] = 0
+	}}},
 	"LS-SES-001": {{"DKIM off", App, "MailIdentity", set(App, "MailIdentity", "DkimAttributes", M{"SigningEnabled": false})}},
 }

@@ -7,6 +7,7 @@ const (
 	vpcID       = "prod-foundation:VpcId"
 	dbSgID      = "prod-data:DbSgId"
 	albDNS      = "prod-app:AlbDns"
+	alertTopic  = "prod-foundation:AlertTopic"
 	lifecycleOK = `{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":30},"action":{"type":"expire"}},{"rulePriority":2,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":10},"action":{"type":"expire"}}]}`
 )
 
@@ -137,6 +138,7 @@ func (f *Fixture) foundation() {
 
 	f.tag(s, "Detector", "AWS::GuardDuty::Detector", M{"Enable": true})
 	f.tag(s, "AlertTopic", "AWS::SNS::Topic", M{"KmsMasterKeyId": ref("Key")})
+	f.export(s, alertTopic, ref("AlertTopic"))
 	f.Add(s, "AlertTopicPolicy", "AWS::SNS::TopicPolicy", M{"Topics": L{ref("AlertTopic")}, "PolicyDocument": tlsPolicy(ref("AlertTopic"), false)})
 	f.Add(s, "GuardDutyFindings", "AWS::Events::Rule", M{"EventPattern": M{"source": L{"aws.guardduty"}},
 		"Targets": L{M{"Id": "Target0", "Arn": ref("AlertTopic")}}})
@@ -282,7 +284,8 @@ func (f *Fixture) app() {
 			"LoggingConfig": M{"LogGroup": ref(lg), "LogFormat": "JSON"}})
 		f.tag(s, fn+"Errors", "AWS::CloudWatch::Alarm", M{"Namespace": "AWS/Lambda", "MetricName": "Errors",
 			"Dimensions": L{M{"Name": "FunctionName", "Value": ref(fn)}}, "Statistic": "Sum", "Period": 300,
-			"EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold"})
+			"EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+			"AlarmActions": L{imp(alertTopic)}})
 	}
 
 	// Queues
@@ -294,7 +297,8 @@ func (f *Fixture) app() {
 	for _, q := range []string{"WorkQueue", "WorkDlq"} {
 		f.tag(s, q+"Depth", "AWS::CloudWatch::Alarm", M{"Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
 			"Dimensions": L{M{"Name": "QueueName", "Value": att(q, "QueueName")}}, "Statistic": "Maximum", "Period": 300,
-			"EvaluationPeriods": 1, "Threshold": 100, "ComparisonOperator": "GreaterThanThreshold"})
+			"EvaluationPeriods": 1, "Threshold": 100, "ComparisonOperator": "GreaterThanThreshold",
+			"AlarmActions": L{imp(alertTopic)}})
 	}
 
 	// Data bucket, critical: replicated.
