@@ -23,6 +23,7 @@ type shared struct {
 	dataKey, secretsKey, logsKey awskms.IKey
 	appSG, otherSG               awsec2.SecurityGroup
 	appendRole                   awsiam.Role
+	mysql                        *data.Aurora
 	// set by buildCompute for the prop validation tests
 	logBucket awss3.IBucket
 	repo      awsecr.IRepository
@@ -104,6 +105,7 @@ func buildData(stack awscdk.Stack, s *shared) error {
 		return err
 	}
 	my.AllowFrom(s.otherSG)
+	s.mysql = my
 	record("mySG", my.SecurityGroup)
 
 	results, err := data.NewTable(stack, "Results", &data.TableProps{

@@ -16,13 +16,19 @@ import (
 	"github.com/labsecure/labsecure/constructs/cfn"
 )
 
-const stackName = "platformtest"
+// stackName holds every construct under test; clientStackName holds a client in another
+// stack (as the application stack is to the database stack).
+const (
+	stackName       = "platformtest"
+	clientStackName = "platformtest-client"
+)
 
 // tpl is the synthesized template of the test stack; raw is the same file as a generic map
 // (for sections cfn.Template does not model, such as Transform).
 var (
-	tpl *cfn.Template
-	raw map[string]any
+	tpl       *cfn.Template
+	clientTpl *cfn.Template
+	raw       map[string]any
 	// ids maps a fixture name (e.g. "dataKey") to the logical ID it got in the template.
 	ids       = map[string]string{}
 	recordErr error
@@ -69,7 +75,13 @@ func synth(dir string) error {
 	stack := awscdk.NewStack(app, jsii.String(stackName), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
 	})
+	client := awscdk.NewStack(app, jsii.String(clientStackName), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
+	})
 	if err := build(stack); err != nil {
+		return err
+	}
+	if err := buildClient(client); err != nil {
 		return err
 	}
 	if recordErr != nil {
@@ -81,22 +93,29 @@ func synth(dir string) error {
 		return err
 	}
 	for _, s := range stacks {
-		if s.StackName != stackName {
-			continue
-		}
 		for _, msg := range s.Messages {
 			if msg.Level == "error" {
 				return fmt.Errorf("synth error at %s: %s", msg.Path, msg.Text)
 			}
 		}
-		tpl = s.Template
-		data, err := os.ReadFile(s.Template.Path)
-		if err != nil {
-			return err
+		switch s.StackName {
+		case clientStackName:
+			clientTpl = s.Template
+		case stackName:
+			tpl = s.Template
+			data, err := os.ReadFile(s.Template.Path)
+			if err != nil {
+				return err
+			}
+			if err := json.Unmarshal(data, &raw); err != nil {
+				return err
+			}
 		}
-		return json.Unmarshal(data, &raw)
 	}
-	return fmt.Errorf("stack %s not in the assembly %s", stackName, filepath.Clean(dir))
+	if tpl == nil || clientTpl == nil {
+		return fmt.Errorf("stacks %s / %s not in the assembly %s", stackName, clientStackName, filepath.Clean(dir))
+	}
+	return nil
 }
 
 // record remembers the logical ID of a construct's CloudFormation resource.
