@@ -2,6 +2,7 @@ package awsadapter_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -11,10 +12,39 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/labsecure/labsecure/lambdas/internal/awsadapter"
 	"github.com/labsecure/labsecure/lambdas/internal/pipeline"
 )
+
+// The emulators ignore SSE headers, so check on the wire that Put asks for SSE-KMS with the
+// configured key, and for nothing when no key is configured.
+func TestBlobStorePutRequestsSSEKMS(t *testing.T) {
+	for _, tt := range []struct{ key, wantSSE, wantKey string }{
+		{"alias/labsecure-raw", "aws:kms", "alias/labsecure-raw"},
+		{"", "", ""},
+	} {
+		var got http.Header
+		capture := func(st *middleware.Stack) error {
+			return st.Finalize.Add(middleware.FinalizeMiddlewareFunc("capture", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				if r, ok := in.Request.(*smithyhttp.Request); ok {
+					got = r.Header.Clone()
+				}
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+		}
+		cl := env.S3(func(o *s3.Options) { o.APIOptions = append(o.APIOptions, capture) })
+		if err := awsadapter.NewBlobStore(cl, nil, bucket, tt.key).Put(testCtx(t), "sse/"+tt.wantSSE, []byte("x"), "text/plain"); err != nil {
+			t.Fatal(err)
+		}
+		if got.Get("X-Amz-Server-Side-Encryption") != tt.wantSSE || got.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id") != tt.wantKey {
+			t.Errorf("key %q: PutObject sent SSE %q key %q; want %q %q", tt.key, got.Get("X-Amz-Server-Side-Encryption"),
+				got.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"), tt.wantSSE, tt.wantKey)
+		}
+	}
+}
 
 func TestBlobStore(t *testing.T) {
 	ctx := testCtx(t)

@@ -9,26 +9,25 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/labsecure/labsecure/lambdas/tables"
 )
 
-// Attribute names of the results table. Every item has pk and sk; record items also carry
-// the GSI attributes once their patient key is known.
+// Attribute and index names, re-exported from package tables (the one definition the CDK
+// stack shares).
 const (
-	AttrPK     = "pk"     // partition key (S)
-	AttrSK     = "sk"     // sort key (S)
-	AttrGSI1PK = "gsi1pk" // ByPatientIndex partition key (S): "PATIENT#<opaque patient key>"
-	AttrGSI1SK = "gsi1sk" // ByPatientIndex sort key (S): "<received_at fixed-width UTC>#<result_id>"
+	AttrPK         = tables.AttrPK
+	AttrSK         = tables.AttrSK
+	AttrGSI1PK     = tables.AttrGSI1PK
+	AttrGSI1SK     = tables.AttrGSI1SK
+	ByPatientIndex = tables.ByPatientIndex
+	AttrEventID    = tables.AttrEventID
+	AttrAuditRes   = tables.AttrAuditRes
+	AttrAuditAt    = tables.AttrAuditAt
+	ByResultIndex  = tables.ByResultIndex
+	AttrExpiresAt  = tables.AttrExpiresAt
 
-	// ByPatientIndex is the GSI listing the records of one opaque patient key, newest first.
-	ByPatientIndex = "by-patient"
-
-	// Audit table.
-	AttrEventID     = "event_id"   // partition key (S)
-	AttrAuditRes    = "result_id"  // ByResultIndex partition key (S), absent when the event has no result
-	AttrAuditAt     = "at"         // ByResultIndex sort key (S), fixed-width UTC time
-	ByResultIndex   = "by-result"  // GSI listing the audit events of one result in time order
-	AttrExpiresAt   = "expires_at" // TTL attribute (N, epoch seconds); the adapters never set it
-	keyTypeString   = "S"
+	keyTypeString   = tables.String
 	recordSK        = "RECORD"
 	resultSK        = "RESULT"
 	idemSK          = "IDEMPOTENCY"
@@ -42,64 +41,20 @@ const (
 	fixedTimeLayout = "2006-01-02T15:04:05.000000000Z"
 )
 
-// KeyAttribute is one key attribute: its name and DynamoDB scalar type ("S", "N" or "B").
-type KeyAttribute struct {
-	Name string
-	Type string
-}
+// KeyAttribute and IndexSchema are the types of package tables.
+type (
+	KeyAttribute = tables.KeyAttribute
+	IndexSchema  = tables.IndexSchema
+)
 
-// IndexSchema is a global secondary index projecting all attributes.
-type IndexSchema struct {
-	Name         string
-	PartitionKey KeyAttribute
-	SortKey      KeyAttribute // Name "" when the index has no sort key
-}
+// TableSchema is a table layout of package tables with the SDK calls that create it.
+type TableSchema struct{ tables.Schema }
 
-// TableSchema is the key layout of a table, shared by the CDK stack, the tests and the demo
-// so that all create the same tables.
-type TableSchema struct {
-	PartitionKey KeyAttribute
-	SortKey      KeyAttribute // Name "" when the table has no sort key
-	Indexes      []IndexSchema
-	TTLAttribute string // "" when TTL is off
-}
+// ResultsTableSchema is tables.Results (see there for the item layout).
+func ResultsTableSchema() TableSchema { return TableSchema{tables.Results()} }
 
-// ResultsTableSchema is the single-table layout of the results table:
-//
-//	pk                     sk            item
-//	RESULT#<result_id>     RECORD        result record (status, notification state; no PHI)
-//	RESULT#<result_id>     RESULT        normalized result (PHI, JSON in attribute "doc")
-//	IDEM#<idempotency key> IDEMPOTENCY   idempotency key -> result_id
-//	ACCESSION#<key>        HEAD          newest result_id of an accession
-//	CONTACT#<patient key>  CONTACT       patient e-mail contact
-//
-// GSI by-patient (gsi1pk, gsi1sk), projection ALL, lists record items per opaque patient key.
-func ResultsTableSchema() TableSchema {
-	return TableSchema{
-		PartitionKey: KeyAttribute{AttrPK, keyTypeString},
-		SortKey:      KeyAttribute{AttrSK, keyTypeString},
-		Indexes: []IndexSchema{{
-			Name:         ByPatientIndex,
-			PartitionKey: KeyAttribute{AttrGSI1PK, keyTypeString},
-			SortKey:      KeyAttribute{AttrGSI1SK, keyTypeString},
-		}},
-	}
-}
-
-// AuditTableSchema is the layout of the append-only audit table: partition key event_id,
-// GSI by-result (result_id, at), projection ALL; TTL attribute expires_at (unused by default,
-// so events are kept until a retention job decides otherwise).
-func AuditTableSchema() TableSchema {
-	return TableSchema{
-		PartitionKey: KeyAttribute{AttrEventID, keyTypeString},
-		Indexes: []IndexSchema{{
-			Name:         ByResultIndex,
-			PartitionKey: KeyAttribute{AttrAuditRes, keyTypeString},
-			SortKey:      KeyAttribute{AttrAuditAt, keyTypeString},
-		}},
-		TTLAttribute: AttrExpiresAt,
-	}
-}
+// AuditTableSchema is tables.Audit.
+func AuditTableSchema() TableSchema { return TableSchema{tables.Audit()} }
 
 // CreateTableInput returns the on-demand CreateTable request for a table named name.
 func (s TableSchema) CreateTableInput(name string) *dynamodb.CreateTableInput {
