@@ -309,6 +309,10 @@ func (b *hl7Builder) readOBX(s segment, n int, panel string) {
 	}
 	if rr := strings.TrimSpace(e.comp1(s, 7, 1)); rr != "" {
 		lo, hi, ok := parseRangeText(rr)
+		if !ok && o.Unit != "" && strings.HasSuffix(rr, o.Unit) {
+			// "3.5-5.0 mmol/L": the range repeats the OBX-6 unit
+			lo, hi, ok = parseRangeText(strings.TrimSuffix(rr, o.Unit))
+		}
 		if ok {
 			o.RefLow, o.RefHigh = lo, hi
 		} else {

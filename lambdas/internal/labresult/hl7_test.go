@@ -125,6 +125,7 @@ func TestHL7ValueTypes(t *testing.T) {
 		"OBX|4|ST|2345-7^Glucose^LN||hemolyzed|mg/dL|||||F",
 		"OBX|5|NM|2345-7^Glucose^LN||abc|mg/dL|||||F",
 		"OBX|6|CWE|2887-8^Protein^LN||260385009^Negative^SCT||||||F",
+		"OBX|7|NM|2951-2^Na^LN||140|mmol/L|136-145 mmol/L|||||F",
 	)
 	m := mustParse(t, FormatHL7v2, []byte(body))
 	want := []struct{ cmp, val string }{{"<", "2.5"}, {"", "1.5"}, {"", "1:128"}, {"", "hemolyzed"}, {"", "abc"}, {"", "Negative"}}
@@ -132,6 +133,9 @@ func TestHL7ValueTypes(t *testing.T) {
 		if r := m.Results[i]; r.Comparator != w.cmp || r.Value != w.val {
 			t.Errorf("OBX[%d]: cmp %q value %q, want %q %q", i+1, r.Comparator, r.Value, w.cmp, w.val)
 		}
+	}
+	if r := m.Results[6]; r.RefLow == nil || *r.RefLow != 136 || r.RefHigh == nil || *r.RefHigh != 145 {
+		t.Errorf("range with unit suffix: %+v", r)
 	}
 	rep := Normalize(m, fixedNow)
 	// <2.5 is certainly below both the range and the critical limit 2.8
