@@ -42,8 +42,9 @@ type Index struct {
 	KeysOnly bool
 }
 
-// Capacity is provisioned throughput.
+// Capacity is provisioned throughput, applied to the table and each index.
 type Capacity struct {
+	// Read and Write are the read and write capacity units (at least 1 each). Required.
 	Read, Write int
 }
 
