@@ -25,7 +25,7 @@ type Flag struct {
 	Name string
 	// Description says what the flag turns on. Default: none.
 	Description string
-	// Enabled is the flag's value.
+	// Enabled is the flag's value. Default: false (off).
 	Enabled bool
 	// CustomerIDs limits the feature to these customers (a "customerIds" attribute the
 	// application checks). Default: none (the flag applies to everyone).

@@ -78,9 +78,10 @@ type DistributionProps struct {
 	CertificateArn string
 	// DomainNames are the alternate domain names. Required with CertificateArn.
 	DomainNames []string
-	// HostedZoneID and HostedZoneName create Route 53 A and AAAA alias records for each of
+	// HostedZoneID is the Route 53 zone that gets A and AAAA alias records for each of
 	// DomainNames (no lookups: the zone is referenced by attributes). Default: no records.
-	HostedZoneID   string
+	HostedZoneID string
+	// HostedZoneName is the zone's name, e.g. "labsecure.example". Required with HostedZoneID.
 	HostedZoneName string
 	// GeoAllowCountries limits viewers to these ISO 3166-1 alpha-2 countries.
 	// Default: no restriction.
