@@ -19,7 +19,6 @@ type Context struct {
 	examined []*cfn.Resource
 	seen     map[*cfn.Resource]bool
 	skip     string
-	missing  bool
 }
 
 // Resources returns the resources of the given types in scope: the stack's for
@@ -58,8 +57,6 @@ func (c *Context) Fail(r *cfn.Resource, format string, args ...any) Finding {
 // Missing returns a finding about something absent from the whole environment (for
 // environment-scoped controls), such as "no GuardDuty detector".
 func (c *Context) Missing(format string, args ...any) Finding {
-	c.skip = ""
-	c.missing = true
 	return Finding{ControlID: c.control.ID, Environment: c.Env.Name, Stack: "*",
 		Path: "(environment " + c.Env.Name + ")", Message: fmt.Sprintf(format, args...)}
 }

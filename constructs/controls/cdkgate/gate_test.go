@@ -116,4 +116,16 @@ func TestGate(t *testing.T) {
 			t.Error("gate.OK() after a failing synth")
 		}
 	})
+	t.Run("environment-level finding of the whole catalog fails synth", func(t *testing.T) {
+		gate := cdkgate.New(nil)
+		msg := synth(tinyApp(t, gate, true))
+		for _, want := range []string{"LS-AUD-001", "no GuardDuty detector", "LS-TAG-001"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("synth error does not name %q:\n%s", want, msg)
+			}
+		}
+		if gate.OK() || gate.Report() == nil {
+			t.Error("the full catalog must fail a tiny app without GuardDuty, CloudTrail and tags")
+		}
+	})
 }
