@@ -55,6 +55,11 @@ type GoFunctionProps struct {
 	// (on-failure destination, with the error context). Default: none (synchronous callers
 	// and event-source mappings handle failures themselves).
 	OnFailure awssqs.IQueue
+	// SecretsExtension adds the AWS Parameters and Secrets Lambda extension (a cached local
+	// HTTP endpoint for Secrets Manager and Parameter Store, on PARAMETERS_SECRETS_EXTENSION_
+	// HTTP_PORT), so handlers read secrets without the Secrets Manager SDK. Reading a secret
+	// still needs secretsmanager:GetSecretValue granted on it. Default: false.
+	SecretsExtension bool
 	// DeadLetterQueue receives the events of asynchronous invocations that failed every
 	// retry (classic dead-letter queue: the event only). Default: none.
 	DeadLetterQueue awssqs.IQueue
@@ -192,6 +197,10 @@ func NewGoFunction(scope constructs.Construct, id string, props *GoFunctionProps
 	}
 	if props.FunctionName != "" {
 		fp.FunctionName = jsii.String(props.FunctionName)
+	}
+	if props.SecretsExtension {
+		fp.ParamsAndSecrets = awslambda.ParamsAndSecretsLayerVersion_FromVersion(awslambda.ParamsAndSecretsVersions_V1_0_103,
+			&awslambda.ParamsAndSecretsOptions{CacheEnabled: jsii.Bool(true), LogLevel: awslambda.ParamsAndSecretsLogLevel_WARN})
 	}
 	if props.Description != "" {
 		fp.Description = jsii.String(props.Description)

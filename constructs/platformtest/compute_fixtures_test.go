@@ -114,7 +114,7 @@ func buildCompute(stack awscdk.Stack, s *shared) error {
 	fn2, err := compute.NewGoFunction(stack, "FnNotify", &compute.GoFunctionProps{
 		AssetDir: lambdaAssetDir, Vpc: s.vpc, EnvironmentKey: s.dataKey, LogsKey: s.logsKey, LogRetentionDays: 30,
 		Timeout: 60 * time.Second, MemoryMiB: 512, ReservedConcurrency: 5, OnFailure: failures, DeadLetterQueue: failures,
-		AlarmTopic: alarms,
+		AlarmTopic: alarms, SecretsExtension: true,
 	})
 	if err != nil {
 		return err

@@ -350,9 +350,10 @@ func TestGoFunction(t *testing.T) {
 		onFailure          string
 		alarm              string
 		alarmTopic         bool
+		secretsExtension   bool
 	}{
-		{"FnIngest", "fnIngestRole", "fnIngestLogs", 30, 256, -1, 14, "", "fnIngestAlarm", false},
-		{"FnNotify", "fnNotifyRole", "fnNotifyLogs", 60, 512, 5, 30, "failures", "fnNotifyAlarm", true},
+		{"FnIngest", "fnIngestRole", "fnIngestLogs", 30, 256, -1, 14, "", "fnIngestAlarm", false, false},
+		{"FnNotify", "fnNotifyRole", "fnNotifyLogs", 60, 512, 5, 30, "failures", "fnNotifyAlarm", true, true},
 	}
 	for _, c := range cases {
 		t.Run(c.prefix, func(t *testing.T) {
@@ -386,6 +387,11 @@ func TestGoFunction(t *testing.T) {
 				if strings.Contains(toJSON(st["Action"]), "logs:") && !refs(st["Resource"], c.logs) {
 					t.Errorf("%s role writes logs beyond its own log group: %v", c.prefix, st)
 				}
+			}
+			ext := strings.Contains(toJSON(get(fn, "Layers")), ":layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:") &&
+				str(fn, "Environment", "Variables", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT") != ""
+			if ext != c.secretsExtension {
+				t.Errorf("%s: Parameters and Secrets extension (arm64 layer + port variable) = %v, want %v", c.prefix, ext, c.secretsExtension)
 			}
 			alarm := tpl.Resources[ids[c.alarm]]
 			if alarm == nil || str(alarm, "Namespace") != "AWS/Lambda" || str(alarm, "MetricName") != "Errors" || !cfn.ReferencesTo(get(alarm, "Dimensions"), fn.LogicalID) {
