@@ -129,6 +129,9 @@ func (p *AuroraProps) Validate() error {
 	if p.InstanceClass != "" && !classRE.MatchString(p.InstanceClass) {
 		return fmt.Errorf("data: aurora InstanceClass %q is not an instance class; fix: use the form \"r6g.large\" (without \"db.\")", p.InstanceClass)
 	}
+	if p.Engine == EngineMySQL && noInsightsMySQL(p.InstanceClass) {
+		return fmt.Errorf("data: aurora InstanceClass %q has no Performance Insights on Aurora MySQL (db.t2, db.t3, db.t4g.micro/small); fix: use t4g.medium or larger", p.InstanceClass)
+	}
 	if p.Readers < 0 || p.Readers > 15 {
 		return fmt.Errorf("data: aurora Readers %d is out of range; fix: use 0 to 15", p.Readers)
 	}
@@ -395,6 +398,12 @@ func NewAuroraCluster(scope constructs.Construct, id string, props *AuroraProps)
 		Port:          port,
 		LogGroups:     logGroups,
 	}, nil
+}
+
+// noInsightsMySQL reports instance classes on which Aurora MySQL offers no Performance
+// Insights (always on in this construct).
+func noInsightsMySQL(class string) bool {
+	return strings.HasPrefix(class, "t2.") || strings.HasPrefix(class, "t3.") || class == "t4g.micro" || class == "t4g.small"
 }
 
 func engineName(e Engine) string {

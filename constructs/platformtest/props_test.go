@@ -81,6 +81,7 @@ func TestPropsValidate(t *testing.T) {
 		{"aurora identifier", with(goodAurora(), func(p *data.AuroraProps) { p.ClusterIdentifier = "Bad_Name" }).Validate(), []string{"ClusterIdentifier"}},
 		{"aurora rotation", with(goodAurora(), func(p *data.AuroraProps) { p.RotationDays = 90 }).Validate(), []string{"RotationDays", "30"}},
 		{"aurora monitoring", with(goodAurora(), func(p *data.AuroraProps) { p.MonitoringInterval = 45 * time.Second }).Validate(), []string{"MonitoringInterval"}},
+		{"aurora mysql t3", with(goodAurora(), func(p *data.AuroraProps) { p.Engine = data.EngineMySQL; p.InstanceClass = "t3.medium" }).Validate(), []string{"InstanceClass", "Performance Insights"}},
 		{"aurora class", with(goodAurora(), func(p *data.AuroraProps) { p.InstanceClass = "db.r6g.large" }).Validate(), []string{"InstanceClass"}},
 		{"table no partition key", with(goodTable(), func(p *data.TableProps) { p.PartitionKey = data.Key{} }).Validate(), []string{"PartitionKey.Name"}},
 		{"table no key", with(goodTable(), func(p *data.TableProps) { p.Key = nil }).Validate(), []string{"Key is nil", "customer-managed"}},
