@@ -14,10 +14,34 @@ func s3Controls() []Control {
 		s3NoncurrentRetention(), s3AccessLogs(), s3Replication(), s3LogLifecycle()}
 }
 
-// isLogDestination reports whether bucket b receives S3 server access logs, load balancer
-// access logs or CloudFront logs. Such buckets must use SSE-S3 (the log delivery services
-// cannot write with a customer-managed key) and do not log to themselves.
+// isLogDestination reports whether bucket b receives logs: S3 server access logs, load
+// balancer access logs, CloudFront logs (legacy or v2 delivery), VPC flow logs or WAF logs.
+// Log buckets do not log to themselves (LS-S3-007) and follow the log lifecycle (LS-S3-009).
 func isLogDestination(c *Context, b *cfn.Resource) bool {
+	if needsSSES3(c, b) {
+		return true
+	}
+	for _, d := range c.Env.OfType("AWS::Logs::DeliveryDestination") {
+		if v, ok := d.Get("DestinationResourceArn"); ok && c.Env.Refers(d, v, b) {
+			return true
+		}
+	}
+	for _, fl := range c.Env.OfType("AWS::EC2::FlowLog") {
+		if v, ok := fl.Get("LogDestination"); ok && c.Env.Refers(fl, v, b) {
+			return true
+		}
+	}
+	for _, w := range c.Env.OfType("AWS::WAFv2::LoggingConfiguration") {
+		if v, ok := w.Get("LogDestinationConfigs"); ok && c.Env.Refers(w, v, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// needsSSES3 reports whether bucket b receives S3 server access logs, load balancer access
+// logs or legacy CloudFront logs: those deliveries only write to SSE-S3 buckets.
+func needsSSES3(c *Context, b *cfn.Resource) bool {
 	for _, o := range c.Env.OfType("AWS::S3::Bucket") {
 		if v, ok := o.Get("LoggingConfiguration", "DestinationBucketName"); ok && o != b && c.Resolve(o, v) == b {
 			return true
@@ -73,12 +97,14 @@ func s3PublicAccess() Control {
 //
 //	Rule Identifier: LS-S3-002
 //	Description:     Buckets encrypt with SSE-KMS under a customer-managed key with rotation;
-//	                 log-destination buckets (S3 / ALB / CloudFront logs) use SSE-S3, the only
-//	                 encryption those log deliveries support.
+//	                 buckets receiving S3 server access / ALB / legacy CloudFront logs use
+//	                 SSE-S3, the only encryption those deliveries support; other log buckets
+//	                 (flow logs, CloudFront v2, WAF) may use either.
 //	Reports on:      AWS::S3::Bucket, AWS::KMS::Key
 //	Scenarios:
 //	  SKIP: no bucket in the stack.
 //	  PASS: aws:kms with KMSMasterKeyID resolving to a rotated AWS::KMS::Key; or a log bucket with AES256.
+//	  FAIL (log bucket): SSE-KMS on a bucket that receives S3 server access or ALB access logs.
 //	  FAIL: no default encryption, SSE-S3 on a data bucket, an AWS-managed or unverifiable key.
 func s3Encryption() Control {
 	return Control{
@@ -92,11 +118,14 @@ func s3Encryption() Control {
 			}
 			algo, _ := cfn.Lookup(rules[0], "ServerSideEncryptionByDefault", "SSEAlgorithm")
 			key, _ := cfn.Lookup(rules[0], "ServerSideEncryptionByDefault", "KMSMasterKeyID")
-			if isLogDestination(c, r) {
+			if needsSSES3(c, r) {
 				if algo == "AES256" {
 					return ""
 				}
-				return fmt.Sprintf("log-destination bucket uses %v: log delivery needs SSE-S3 (AES256)", algo)
+				return fmt.Sprintf("bucket receives S3 / load balancer / CloudFront access logs but uses %v: those deliveries need SSE-S3 (AES256)", algo)
+			}
+			if algo == "AES256" && isLogDestination(c, r) {
+				return "" // vended log deliveries (CloudFront v2, flow logs, WAF) accept SSE-S3 or SSE-KMS
 			}
 			if algo != "aws:kms" && algo != "aws:kms:dsse" {
 				return fmt.Sprintf("encryption is %v, not SSE-KMS with a customer-managed key", algo)

@@ -60,6 +60,8 @@ var Breakers = map[string][]Breaker{
 		{"AWS-managed key", App, "DataBucket", set(App, "DataBucket", "BucketEncryption", M{"ServerSideEncryptionConfiguration": L{M{"ServerSideEncryptionByDefault": M{"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/aws/s3"}}}})},
 		{"no encryption", Edge, "SiteBucket", del(Edge, "SiteBucket", "BucketEncryption")},
 		{"unrotated key across stacks", App, "DataBucket", set(Foundation, "Key", "EnableKeyRotation", false)},
+		{"SSE-KMS on the access-log bucket", Foundation, "LogBucket", set(Foundation, "LogBucket", "BucketEncryption",
+			M{"ServerSideEncryptionConfiguration": L{M{"ServerSideEncryptionByDefault": M{"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": att("Key", "Arn")}}}})},
 	},
 	"LS-S3-003": {{"no TLS deny", App, "DataBucket", func(f *Fixture) {
 		p := f.Props(App, "DataBucketPolicy")["PolicyDocument"].(M)
@@ -76,7 +78,7 @@ var Breakers = map[string][]Breaker{
 	"LS-S3-008": {{"critical bucket without replication", App, "DataBucket", del(App, "DataBucket", "ReplicationConfiguration")}},
 	"LS-S3-009": {{"log bucket kept forever", Foundation, "LogBucket", func(f *Fixture) {
 		f.Props(Foundation, "LogBucket")["LifecycleConfiguration"].(M)["Rules"].(L)[0].(M)["ExpirationInDays"] = 3650
-	}}},
+	}}, {"CloudFront v2 log bucket without lifecycle", Edge, "EdgeLogs", del(Edge, "EdgeLogs", "LifecycleConfiguration")}},
 
 	"LS-SQS-001": {{"SQS-managed encryption", App, "WorkQueue", all(del(App, "WorkQueue", "KmsMasterKeyId"), set(App, "WorkQueue", "SqsManagedSseEnabled", true))}},
 	"LS-SQS-002": {{"no dead-letter queue", App, "WorkQueue", del(App, "WorkQueue", "RedrivePolicy")}},

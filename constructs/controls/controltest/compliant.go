@@ -348,6 +348,13 @@ func (f *Fixture) edge() {
 		"OriginAccessControlOriginType": "s3", "SigningBehavior": "always", "SigningProtocol": "sigv4"}})
 	f.tag(s, "EdgeWebAcl", "AWS::WAFv2::WebACL", M{"Scope": "CLOUDFRONT", "DefaultAction": M{"Allow": M{}}, "Rules": wafRules(),
 		"VisibilityConfig": M{"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "edge"}})
+	// CloudFront standard logging v2 into a KMS log bucket (vended delivery accepts SSE-KMS).
+	f.bucket(s, "EdgeLogs")
+	delete(f.Props(s, "EdgeLogs"), "LoggingConfiguration")
+	f.Props(s, "EdgeLogs")["LifecycleConfiguration"] = M{"Rules": L{M{"Id": "archive", "Status": "Enabled", "ExpirationInDays": 730,
+		"Transitions": L{M{"StorageClass": "GLACIER", "TransitionInDays": 90}}, "NoncurrentVersionExpiration": M{"NoncurrentDays": 365}}}}
+	f.Add(s, "EdgeLogDestination", "AWS::Logs::DeliveryDestination", M{"Name": "edge-logs",
+		"DestinationResourceArn": join(att("EdgeLogs", "Arn"), "/cloudfront")})
 	f.tag(s, "Distribution", "AWS::CloudFront::Distribution", M{"DistributionConfig": M{"Enabled": true,
 		"Aliases":           L{"portal.labsecure.example"},
 		"ViewerCertificate": M{"AcmCertificateArn": certArn, "MinimumProtocolVersion": "TLSv1.2_2021", "SslSupportMethod": "sni-only"},
