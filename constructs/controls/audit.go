@@ -10,6 +10,7 @@ func auditControls() []Control { return []Control{guardDuty(), guardDutyAlerts()
 //	Description:     The environment has an enabled GuardDuty detector (S3 protection on).
 //	Reports on:      AWS::GuardDuty::Detector (environment scope)
 //	Scenarios:
+//	  SKIP: never: absence from the environment is a FAIL.
 //	  PASS: a detector with Enable true.
 //	  FAIL: no detector in any stack of the environment, or Enable false.
 func guardDuty() Control {
@@ -42,6 +43,7 @@ func guardDuty() Control {
 //	Description:     GuardDuty findings are published to an SNS topic.
 //	Reports on:      AWS::Events::Rule, AWS::SNS::Topic (environment scope)
 //	Scenarios:
+//	  SKIP: never: absence from the environment is a FAIL.
 //	  PASS: an EventBridge rule matching source aws.guardduty targets an SNS topic of the environment.
 //	  FAIL: no such rule.
 func guardDutyAlerts() Control {
@@ -75,6 +77,7 @@ func guardDutyAlerts() Control {
 //	Description:     A multi-region CloudTrail trail logs, validates log files and encrypts with KMS.
 //	Reports on:      AWS::CloudTrail::Trail (environment scope)
 //	Scenarios:
+//	  SKIP: never: absence from the environment is a FAIL.
 //	  PASS: a trail with IsLogging, IsMultiRegionTrail, EnableLogFileValidation true and KMSKeyId
 //	        resolving to a rotated key.
 //	  FAIL: no trail, or a trail missing any of these.

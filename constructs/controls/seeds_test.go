@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/labsecure/labsecure/constructs/controls"
+	"github.com/labsecure/labsecure/constructs/controls/controltest"
 )
 
 // seedDir is the shared seed folder relative to this package (work/main/constructs/controls).
@@ -60,5 +61,46 @@ func TestCatalogShape(t *testing.T) {
 	}
 	if len(seen) < 40 {
 		t.Errorf("catalog has %d controls, expected several dozen", len(seen))
+	}
+}
+
+// TestEveryControlHasAGuardHeader: each control's doc comment carries the guard-rules
+// header (identifier, description, reports on, PASS / FAIL / SKIP scenarios).
+func TestEveryControlHasAGuardHeader(t *testing.T) {
+	srcs, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, f := range srcs {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(data)
+	}
+	text := all.String()
+	for _, c := range controls.Catalog() {
+		i := strings.Index(text, "Rule Identifier: "+c.ID+"\n")
+		if i < 0 {
+			t.Errorf("%s: no doc comment with \"Rule Identifier: %s\"", c.ID, c.ID)
+			continue
+		}
+		end := strings.Index(text[i:], "\nfunc ")
+		if end < 0 {
+			end = len(text) - i
+		}
+		block := text[i : i+end]
+		for _, part := range []string{"Description:", "Reports on:", "Scenarios:", "SKIP", "FAIL"} {
+			if !strings.Contains(block, part) {
+				t.Errorf("%s: header lacks %q", c.ID, part)
+			}
+		}
+		if !strings.Contains(block, "PASS") && !controltest.Prohibitions[c.ID] {
+			t.Errorf("%s: header lacks a PASS scenario", c.ID)
+		}
 	}
 }
