@@ -143,7 +143,7 @@ func logECSRetention() Control {
 //	  FAIL: any other retention or none.
 func logLambdaRetention() Control {
 	return Control{
-		ID: "LS-LOG-004", Title: "Lambda logs are kept for the configured 60 days", Severity: Medium,
+		ID: "LS-LOG-004", Title: "Lambda logs are kept for the configured retention (default 60 days)", Severity: Medium,
 		Seed: seedInsider, Sentence: sentLogs60, ResourceTypes: []string{"AWS::Logs::LogGroup", "AWS::Lambda::Function"},
 		Remediation: "Give each function an explicit log group (LogGroup prop) with the environment's LogRetentionDays.",
 		Check: func(c *Context) []Finding {
