@@ -165,6 +165,7 @@ type FargateService struct {
 //     healthy 2, unhealthy 3, timeout 5 s (seed 003);
 //   - tasks in the private subnets, no public IP, security group admitting only the load
 //     balancer's group on the container port; read-only root file system; non-root user;
+//     every Linux capability dropped; init process;
 //     awslogs to an encrypted log group; secrets from Secrets Manager; separate task and
 //     execution roles;
 //   - deployment circuit breaker with rollback; CPU and memory target-tracking autoscaling

@@ -235,12 +235,19 @@ func newTask(self constructs.Construct, p *TaskProps, port int, extraEnv map[str
 		}
 		secrets[name] = awsecs.Secret_FromSecretsManager(ref.Secret, field)
 	}
+	// Drop every Linux capability (the application runs unprivileged on a high port) and
+	// run an init process that reaps zombies and forwards signals.
+	linux := awsecs.NewLinuxParameters(self, jsii.String("LinuxParameters"), &awsecs.LinuxParametersProps{
+		InitProcessEnabled: jsii.Bool(true),
+	})
+	linux.DropCapabilities(awsecs.Capability_ALL)
 	opts := &awsecs.ContainerDefinitionOptions{
 		ContainerName:          jsii.String(containerName),
 		Image:                  image,
 		Essential:              jsii.Bool(true),
 		ReadonlyRootFilesystem: jsii.Bool(true),
 		Privileged:             jsii.Bool(false),
+		LinuxParameters:        linux,
 		User:                   jsii.String(user),
 		Environment:            &env,
 		Secrets:                &secrets,

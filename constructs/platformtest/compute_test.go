@@ -273,6 +273,8 @@ func checkTaskDefinition(t *testing.T, prefix, user string, logDays int) {
 		{"read-only root file system", boolean(cd, "ReadonlyRootFilesystem"), get(cd, "ReadonlyRootFilesystem")},
 		{"non-root user " + user, str(cd, "User") == user, get(cd, "User")},
 		{"not privileged", cd.Has("Privileged") && !boolean(cd, "Privileged"), get(cd, "Privileged")},
+		{"all capabilities dropped", join(strs(cd, "LinuxParameters", "Capabilities", "Drop")) == "ALL", get(cd, "LinuxParameters")},
+		{"init process", boolean(cd, "LinuxParameters", "InitProcessEnabled"), get(cd, "LinuxParameters")},
 		{"awslogs driver", str(cd, "LogConfiguration", "LogDriver") == "awslogs", get(cd, "LogConfiguration")},
 		{"log group encrypted with the logs key", lg != nil && refs(get(lg, "KmsKeyId"), "logsKey"), lg},
 		{"log retention", lg != nil && num(lg, "RetentionInDays") == logDays, lg},
