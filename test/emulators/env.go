@@ -238,7 +238,11 @@ func (e *Env) Close() error {
 		}
 	}
 	if e.removeDir {
-		_ = os.RemoveAll(e.dir)
+		if os.Getenv(KeepEnvVar) != "" {
+			fmt.Fprintf(os.Stderr, "emulators: kept logs and data in %s\n", e.dir)
+		} else {
+			_ = os.RemoveAll(e.dir)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -25,31 +25,14 @@ const (
 )
 
 func TestMain(m *testing.M) {
-	t0 := time.Now()
-	var err error
-	env, err = emulators.Launch(context.Background(), emulators.Options{Services: []emulators.Service{
-		emulators.S3, emulators.SQS, emulators.DynamoDB, emulators.SES}})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "awsadapter tests: launch emulators:", err)
-		os.Exit(1)
-	}
-	fmt.Fprintf(os.Stderr, "awsadapter tests: emulators up in %s %v\n", time.Since(t0).Round(time.Millisecond), env.StartTimes())
-	if err := setup(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, "awsadapter tests: setup:", err)
-		env.Close()
-		os.Exit(1)
-	}
-	code := m.Run()
-	if err := env.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, "awsadapter tests: close emulators:", err)
-		code = 1
-	}
-	os.Exit(code)
+	os.Exit(emulators.RunTests(m, emulators.Options{Services: []emulators.Service{
+		emulators.S3, emulators.SQS, emulators.DynamoDB, emulators.SES}}, func(ctx context.Context, e *emulators.Env) error {
+		env = e
+		return setup(ctx)
+	}))
 }
 
 func setup(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
 	if err := awsadapter.CreateTable(ctx, env.DynamoDB(), resultsTable, awsadapter.ResultsTableSchema()); err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package localrun_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"sync"
@@ -19,22 +18,11 @@ import (
 var env *emulators.Env
 
 func TestMain(m *testing.M) {
-	t0 := time.Now()
-	var err error
-	env, err = emulators.Launch(context.Background(), emulators.Options{Services: []emulators.Service{
-		emulators.S3, emulators.SQS, emulators.DynamoDB, emulators.SES}})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "pipeline e2e: launch emulators:", err)
-		os.Exit(1)
-	}
-	fmt.Fprintf(os.Stderr, "pipeline e2e: emulators up in %s %v\n", time.Since(t0).Round(time.Millisecond), env.StartTimes())
-	code := m.Run()
-	if err := env.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, "pipeline e2e: close emulators:", err)
-		code = 1
-	}
-	fmt.Fprintf(os.Stderr, "pipeline e2e: total %s\n", time.Since(t0).Round(time.Millisecond))
-	os.Exit(code)
+	os.Exit(emulators.RunTests(m, emulators.Options{Services: []emulators.Service{
+		emulators.S3, emulators.SQS, emulators.DynamoDB, emulators.SES}}, func(_ context.Context, e *emulators.Env) error {
+		env = e
+		return nil
+	}))
 }
 
 // syncBuffer collects handler logs for the PHI check.
