@@ -53,7 +53,7 @@ func run() (code int) {
 		return 2
 	}
 	if _, err := stacks.BuildApp(app, selected, acks.Nag, time.Now().UTC()); err != nil {
-		fmt.Fprintln(os.Stderr, "labsecure: configuration errors:")
+		fmt.Fprintln(os.Stderr, "labsecure: the app cannot be built:")
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintln(os.Stderr, "  ", line)
 		}

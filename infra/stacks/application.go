@@ -118,7 +118,7 @@ func NewApplication(scope constructs.Construct, env *config.Environment, f *Foun
 		return nil, wrap("jobs queue", err)
 	}
 	if a.Schedule, err = messaging.NewSchedule(stack, "Schedules", &messaging.ScheduleProps{
-		Queue: a.Jobs.Queue, Key: f.Keys.Messaging, Jobs: messaging.SeedJobs(),
+		Queue: a.Jobs.Queue, Key: f.Keys.Messaging, Jobs: messaging.SeedJobs(), AlarmTopic: f.AlarmTopic,
 	}); err != nil {
 		return nil, wrap("schedules", err)
 	}
@@ -136,11 +136,7 @@ func NewApplication(scope constructs.Construct, env *config.Environment, f *Foun
 		return nil, wrap("worker service", err)
 	}
 	for _, role := range []awsiam.Role{a.Portal.ExecutionRole, a.Worker.ExecutionRole} {
-		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Actions:    jsii.Strings("kms:Decrypt"),
-			Resources:  jsii.Strings(*f.Keys.Secrets.KeyArn()),
-			Conditions: &map[string]any{"StringEquals": map[string]any{"kms:ViaService": "secretsmanager." + env.Region + ".amazonaws.com"}},
-		}))
+		allowKeyVia(role, f.Keys.Secrets, "secretsmanager", env.Region, "kms:Decrypt")
 	}
 	db.AllowFrom(a.Portal.ServiceSecurityGroup)
 	db.AllowFrom(a.Worker.ServiceSecurityGroup)

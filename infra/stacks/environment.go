@@ -20,12 +20,13 @@ type Environment struct {
 	Database    *Database
 	Application *Application
 	Edge        *Edge
+	Pipeline    *Pipeline
 }
 
 // Build validates the environment's configuration and creates all its stacks under scope.
 func Build(scope constructs.Construct, env *config.Environment) (*Environment, error) {
 	if err := env.Validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("environment %s is not valid:\n%w", env.Name, err)
 	}
 	e := &Environment{Config: env}
 	var err error
@@ -36,6 +37,9 @@ func Build(scope constructs.Construct, env *config.Environment) (*Environment, e
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}
 	if e.Application, err = NewApplication(scope, env, e.Foundation, e.Database); err != nil {
+		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
+	}
+	if e.Pipeline, err = NewPipeline(scope, env, e.Foundation, e.Application); err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}
 	if e.Edge, err = NewEdge(scope, env, e.Foundation, e.Application); err != nil {
@@ -56,6 +60,9 @@ func (e *Environment) Stacks() []awscdk.Stack {
 	if e.Application != nil {
 		out = append(out, e.Application.Stack)
 	}
+	if e.Pipeline != nil {
+		out = append(out, e.Pipeline.Stack)
+	}
 	if e.Edge != nil {
 		out = append(out, e.Edge.Stack)
 	}
@@ -72,7 +79,7 @@ func BuildApp(app awscdk.App, envs []*config.Environment, register []controls.Ac
 	for _, env := range envs {
 		built, err := Build(app, env)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("environment %s is not valid:\n%w", env.Name, err))
+			errs = append(errs, err)
 			continue
 		}
 		SuppressNag(env.Name, built.Stacks(), register, now)

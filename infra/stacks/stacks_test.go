@@ -80,7 +80,7 @@ func stackOf(t *testing.T, name string) *cfn.Stack {
 }
 
 // Parts lists the stacks each environment is made of, in deployment order.
-var parts = []string{"foundation", "database", "application", "edge"}
+var parts = []string{"foundation", "database", "application", "pipeline", "edge"}
 
 func TestEveryEnvironmentSynthesizesItsStacks(t *testing.T) {
 	requireSynth(t)
