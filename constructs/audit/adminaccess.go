@@ -97,7 +97,8 @@ type AdminAccess struct {
 	SessionLogs     awslogs.LogGroup
 	// AdminSessionPolicy lets a principal start sessions on this instance only with the
 	// session document and manage only its own sessions. Attach it to the administrators'
-	// role or permission set (with MFA on that path).
+	// role or permission set (with MFA on that path). It grants no Describe* on "*": sessions
+	// are started with the CLI (aws ssm start-session --target <id> --document-name <doc>).
 	AdminSessionPolicy awsiam.ManagedPolicy
 }
 
@@ -146,13 +147,16 @@ func NewAdminAccess(scope constructs.Construct, id string, props *AdminAccessPro
 	props.LogKey.GrantDecrypt(role)
 
 	instance := awsec2.NewInstance(self, jsii.String("Instance"), &awsec2.InstanceProps{
-		Vpc:                      props.Vpc,
-		VpcSubnets:               &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS},
-		InstanceType:             awsec2.NewInstanceType(jsii.String(instanceType)),
-		MachineImage:             awsec2.MachineImage_LatestAmazonLinux2023(&awsec2.AmazonLinux2023ImageSsmParameterProps{CpuType: awsec2.AmazonLinuxCpuType_ARM_64}),
-		SecurityGroup:            sg,
-		Role:                     role,
-		RequireImdsv2:            jsii.Bool(true),
+		Vpc:           props.Vpc,
+		VpcSubnets:    &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS},
+		InstanceType:  awsec2.NewInstanceType(jsii.String(instanceType)),
+		MachineImage:  awsec2.MachineImage_LatestAmazonLinux2023(&awsec2.AmazonLinux2023ImageSsmParameterProps{CpuType: awsec2.AmazonLinuxCpuType_ARM_64}),
+		SecurityGroup: sg,
+		Role:          role,
+		// IMDSv2 on the instance itself (MetadataOptions), not through a launch template.
+		HttpTokens:               awsec2.HttpTokens_REQUIRED,
+		HttpEndpoint:             jsii.Bool(true),
+		HttpPutResponseHopLimit:  jsii.Number(1),
 		AssociatePublicIpAddress: jsii.Bool(false),
 		BlockDevices: &[]*awsec2.BlockDevice{{
 			DeviceName: jsii.String("/dev/xvda"),
@@ -209,11 +213,6 @@ func NewAdminAccess(scope constructs.Construct, id string, props *AdminAccessPro
 				Sid:       jsii.String("EncryptSessionData"),
 				Actions:   jsii.Strings("kms:GenerateDataKey"),
 				Resources: &[]*string{props.LogKey.KeyArn()},
-			}),
-			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Sid:       jsii.String("DescribeForConsole"),
-				Actions:   jsii.Strings("ssm:DescribeSessions", "ssm:GetConnectionStatus", "ssm:DescribeInstanceInformation", "ssm:DescribeInstanceProperties", "ec2:DescribeInstances"),
-				Resources: jsii.Strings("*"),
 			}),
 		},
 	})

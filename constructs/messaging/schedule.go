@@ -8,9 +8,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -52,6 +55,9 @@ type ScheduleProps struct {
 	// Key encrypts the delivery dead-letter queue this construct creates. Required; use the
 	// queue's key (its policy must admit events.amazonaws.com, which writes to that DLQ too).
 	Key awskms.IKey
+	// AlarmTopic receives the alarm raised as soon as an event lands in the delivery DLQ.
+	// Required.
+	AlarmTopic awssns.ITopic
 	// Jobs are the rules to create. Default: SeedJobs().
 	Jobs []Job
 	// RetryAttempts is how often EventBridge retries a failed delivery (0-185). Default: 8.
@@ -80,6 +86,9 @@ func (p *ScheduleProps) Validate() error {
 	}
 	if p.Key == nil {
 		return fmt.Errorf("messaging: Key is nil; fix: pass the queue's key so the delivery DLQ is encrypted too")
+	}
+	if p.AlarmTopic == nil {
+		return fmt.Errorf("messaging: AlarmTopic is nil; fix: pass the environment's alarm topic (failed deliveries must alert)")
 	}
 	var seen []string
 	for i, j := range p.Jobs {
@@ -111,10 +120,13 @@ type Schedule struct {
 	Rules []awsevents.Rule
 	// DeadLetterQueue receives events EventBridge could not deliver after its retries.
 	DeadLetterQueue awssqs.Queue
+	// DeadLetterAlarm fires as soon as any event is in the delivery DLQ.
+	DeadLetterAlarm awscloudwatch.Alarm
 }
 
 // NewSchedule creates one EventBridge rule per job, targeting the queue with a retry policy
-// and an encrypted, TLS-only dead-letter queue (14 days retention) for failed deliveries.
+// and an encrypted, TLS-only dead-letter queue (14 days retention) for failed deliveries, whose
+// alarm notifies the alarm topic.
 // EventBridge needs the queue's key: see the package doc.
 func NewSchedule(scope constructs.Construct, id string, props *ScheduleProps) (*Schedule, error) {
 	if err := props.Validate(); err != nil {
@@ -140,6 +152,12 @@ func NewSchedule(scope constructs.Construct, id string, props *ScheduleProps) (*
 		RetentionPeriod:     seconds(DeadLetterRetention),
 	})
 	out := &Schedule{DeadLetterQueue: dlq}
+	out.DeadLetterAlarm = alarm(self, "DeadLetterAlarm", dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
+		Period: awscdk.Duration_Minutes(jsii.Number(1)), Statistic: jsii.String("Maximum"),
+	}), 0, "scheduled job events could not be delivered to the queue: check the queue policy and key policy, then redrive")
+	action := awscloudwatchactions.NewSnsAction(props.AlarmTopic)
+	out.DeadLetterAlarm.AddAlarmAction(action)
+	out.DeadLetterAlarm.AddOkAction(action)
 	for _, j := range jobs {
 		rule := awsevents.NewRule(self, jsii.String("Job-"+j.Name), &awsevents.RuleProps{
 			Description: jsii.String("labsecure scheduled job " + j.Name),

@@ -363,10 +363,9 @@ func TestAdminAccess(t *testing.T) {
 		t.Errorf("%s: has an SSH key", inst.Path())
 	}
 	// IMDSv2 required (through the launch template CDK attaches).
-	lt := byPath(t, defaults, "AWS::EC2::LaunchTemplate", "Admin/")
-	eq(t, lt, "required", "LaunchTemplateData", "MetadataOptions", "HttpTokens")
-	if v, _ := inst.Get("LaunchTemplate", "Version"); !cfn.ReferencesTo(v, lt.LogicalID) {
-		t.Errorf("%s: launch template %s is not the IMDSv2 one", inst.Path(), js(v))
+	eq(t, inst, map[string]any{"HttpEndpoint": "enabled", "HttpPutResponseHopLimit": 1, "HttpTokens": "required"}, "MetadataOptions")
+	if inst.Has("LaunchTemplate") {
+		t.Errorf("%s: a launch template would override the instance's settings: %s", inst.Path(), js(inst.Properties["LaunchTemplate"]))
 	}
 	// Encrypted root volume with the data key.
 	bdm := inst.List("BlockDeviceMappings")
@@ -421,6 +420,9 @@ func TestAdminAccess(t *testing.T) {
 	start := false
 	for _, st := range pol.List("PolicyDocument", "Statement") {
 		m := st.(map[string]any)
+		if m["Resource"] == "*" {
+			t.Errorf("%s: statement %s on every resource", pol.Path(), js(m))
+		}
 		if m["Action"] == "ssm:StartSession" {
 			start = cfn.ReferencesTo(m["Resource"], inst.LogicalID) && strings.Contains(js(m["Resource"]), "document/labsecure-test-admin-session") &&
 				js(m["Condition"]) == `{"BoolIfExists":{"ssm:SessionDocumentAccessCheck":"true"}}`

@@ -36,7 +36,7 @@ type fixture struct {
 }
 
 var testTags = map[string]string{
-	"Environment": "test", "Application": "labsecure", "Component": "services", "CostCenter": "engineering",
+	"Environment": "dev", "Application": "labsecure", "Component": "services", "CostCenter": "engineering",
 	"Owner": "platform@labsecure.example", "Compliance": "hipaa", "Backup": "none", "Encryption": "kms",
 }
 

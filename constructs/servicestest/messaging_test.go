@@ -14,7 +14,7 @@ var labQueue *messaging.Queue
 
 func buildMessaging(f *fixture) []badCase {
 	labQueue = must(messaging.NewQueue(f.defaults, "LabQueue", &messaging.QueueProps{Key: f.msgKey, AlarmTopic: f.alarmTopic}))
-	must(messaging.NewSchedule(f.defaults, "Jobs", &messaging.ScheduleProps{Queue: labQueue.Queue, Key: f.msgKey}))
+	must(messaging.NewSchedule(f.defaults, "Jobs", &messaging.ScheduleProps{Queue: labQueue.Queue, Key: f.msgKey, AlarmTopic: f.alarmTopic}))
 	must(messaging.NewTopic(f.defaults, "PlainTopic", &messaging.TopicProps{Key: f.msgKey}))
 
 	vq := must(messaging.NewQueue(f.variations, "NotifyQueue", &messaging.QueueProps{
@@ -23,7 +23,7 @@ func buildMessaging(f *fixture) []badCase {
 		OldestMessageAgeThreshold: 5 * time.Minute, DepthAlarmThreshold: 50, Retain: true,
 	}))
 	must(messaging.NewSchedule(f.variations, "Nightly", &messaging.ScheduleProps{
-		Queue: vq.Queue, Key: f.msgKey, RetryAttempts: 3, MaxEventAge: time.Hour, DisableRules: true,
+		Queue: vq.Queue, Key: f.msgKey, AlarmTopic: f.alarmTopic, RetryAttempts: 3, MaxEventAge: time.Hour, DisableRules: true,
 		Jobs: []messaging.Job{{Name: "purge", Schedule: "rate(6 hours)"}},
 	}))
 	q := func(mod func(p *messaging.QueueProps)) func() error {
@@ -36,7 +36,7 @@ func buildMessaging(f *fixture) []badCase {
 	}
 	s := func(mod func(p *messaging.ScheduleProps)) func() error {
 		return func() error {
-			p := &messaging.ScheduleProps{Queue: labQueue.Queue, Key: f.msgKey}
+			p := &messaging.ScheduleProps{Queue: labQueue.Queue, Key: f.msgKey, AlarmTopic: f.alarmTopic}
 			mod(p)
 			_, err := messaging.NewSchedule(f.bad, "S", p)
 			return err
@@ -66,6 +66,7 @@ func buildMessaging(f *fixture) []badCase {
 		{"schedule nil", "props are required", func() error { _, err := messaging.NewSchedule(f.bad, "S", nil); return err }},
 		{"schedule queue", "Queue", s(func(p *messaging.ScheduleProps) { p.Queue = nil })},
 		{"schedule key", "Key", s(func(p *messaging.ScheduleProps) { p.Key = nil })},
+		{"schedule topic", "AlarmTopic", s(func(p *messaging.ScheduleProps) { p.AlarmTopic = nil })},
 		{"schedule job name", "Jobs[0].Name", s(func(p *messaging.ScheduleProps) { p.Jobs = []messaging.Job{{Name: "Daily", Schedule: "rate(1 day)"}} })},
 		{"schedule job dup", "Jobs[1].Name", s(func(p *messaging.ScheduleProps) {
 			p.Jobs = []messaging.Job{{Name: "a", Schedule: "rate(1 day)"}, {Name: "a", Schedule: "rate(2 days)"}}
@@ -216,6 +217,16 @@ func TestScheduleRulesTargetQueueWithRetryAndDLQ(t *testing.T) {
 	eq(t, dlq, 14*86400, "MessageRetentionPeriod")
 	if v, _ := dlq.Get("KmsMasterKeyId"); keyOf(defaults, v) == "" {
 		t.Errorf("delivery DLQ not encrypted with a CMK: %s", js(v))
+	}
+	dlqAlarm := byPath(t, defaults, "AWS::CloudWatch::Alarm", "Jobs/DeadLetterAlarm")
+	eq(t, dlqAlarm, "ApproximateNumberOfMessagesVisible", "MetricName")
+	eq(t, dlqAlarm, 0, "Threshold")
+	eq(t, dlqAlarm, "GreaterThanThreshold", "ComparisonOperator")
+	if d, _ := dlqAlarm.Get("Dimensions"); !cfn.ReferencesTo(d, dlq.LogicalID) {
+		t.Errorf("%s: dimensions %s do not name the delivery DLQ", dlqAlarm.Path(), js(d))
+	}
+	if a, _ := dlqAlarm.Get("AlarmActions"); !cfn.ReferencesTo(a, byPath(t, defaults, "AWS::SNS::Topic", "AlarmTopic").LogicalID) {
+		t.Errorf("%s: alarm actions %s", dlqAlarm.Path(), js(a))
 	}
 	rules := allByPath(defaults, "AWS::Events::Rule", "Jobs/")
 	var names []string
