@@ -64,7 +64,7 @@ type GoFunctionProps struct {
 	// retry (classic dead-letter queue: the event only). Default: none.
 	DeadLetterQueue awssqs.IQueue
 	// AlarmTopic receives the function's Errors alarm (one or more errors in 5 minutes).
-	// Default: none; the alarm is still created, without an action.
+	// Required: an alarm nobody receives alerts nobody.
 	AlarmTopic awssns.ITopic
 }
 
@@ -95,6 +95,9 @@ func (p *GoFunctionProps) Validate() error {
 	}
 	if !slices.Contains(logs.RetentionValues, p.LogRetentionDays) {
 		return fmt.Errorf("%s LogRetentionDays %d is not accepted by CloudWatch Logs; fix: use one of %v", pkg, p.LogRetentionDays, logs.RetentionValues)
+	}
+	if p.AlarmTopic == nil {
+		return fmt.Errorf("%s AlarmTopic is nil; fix: pass the environment's alarm topic (the function's Errors alarm notifies it)", pkg)
 	}
 	if p.FunctionName != "" && !functionNameRE.MatchString(p.FunctionName) {
 		return fmt.Errorf("%s FunctionName %q is invalid; fix: use 1-64 letters, digits, '-' or '_'", pkg, p.FunctionName)
@@ -131,8 +134,8 @@ type GoFunction struct {
 // on arm64, in the private subnets with its own security group (no inbound rule, HTTPS out),
 // its own role (logs to its own log group, VPC network interfaces, X-Ray; callers add the
 // rest with grants), an encrypted log group with explicit retention, environment encrypted
-// with EnvironmentKey, X-Ray tracing active, JSON logs, an Errors alarm (to AlarmTopic when
-// given), and an optional on-failure destination and/or dead-letter queue for asynchronous
+// with EnvironmentKey, X-Ray tracing active, JSON logs, an Errors alarm notifying AlarmTopic,
+// and an optional on-failure destination and/or dead-letter queue for asynchronous
 // invocations.
 func NewGoFunction(scope constructs.Construct, id string, props *GoFunctionProps) (*GoFunction, error) {
 	if err := props.Validate(); err != nil {
@@ -225,8 +228,6 @@ func NewGoFunction(scope constructs.Construct, id string, props *GoFunctionProps
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
-	if props.AlarmTopic != nil {
-		alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(props.AlarmTopic))
-	}
+	alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(props.AlarmTopic))
 	return &GoFunction{Function: fn, ErrorsAlarm: alarm, Role: role, SecurityGroup: sg, LogGroup: lg}, nil
 }

@@ -96,9 +96,12 @@ func buildCompute(stack awscdk.Stack, s *shared) error {
 	if err := os.WriteFile(filepath.Join(lambdaAssetDir, "bootstrap"), []byte("#!/bin/sh\n"), 0o755); err != nil {
 		return fmt.Errorf("write dummy bootstrap: %w", err)
 	}
+	alarms := awssns.NewTopic(stack, jsii.String("Alarms"), nil)
+	record("alarms", alarms)
+	s.alarms = alarms
 	fn, err := compute.NewGoFunction(stack, "FnIngest", &compute.GoFunctionProps{
 		AssetDir: lambdaAssetDir, Vpc: s.vpc, EnvironmentKey: s.dataKey, LogsKey: s.logsKey, LogRetentionDays: 14,
-		Environment: map[string]string{"STAGE": "test"},
+		Environment: map[string]string{"STAGE": "test"}, AlarmTopic: alarms,
 	})
 	if err != nil {
 		return err
@@ -107,8 +110,6 @@ func buildCompute(stack awscdk.Stack, s *shared) error {
 	record("fnIngestSG", fn.SecurityGroup)
 	record("fnIngestLogs", fn.LogGroup)
 	record("fnIngestAlarm", fn.ErrorsAlarm)
-	alarms := awssns.NewTopic(stack, jsii.String("Alarms"), nil)
-	record("alarms", alarms)
 	failures := awssqs.NewQueue(stack, jsii.String("Failures"), &awssqs.QueueProps{Encryption: awssqs.QueueEncryption_KMS, EncryptionMasterKey: s.dataKey})
 	record("failures", failures)
 	fn2, err := compute.NewGoFunction(stack, "FnNotify", &compute.GoFunctionProps{

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/data"
@@ -29,6 +30,7 @@ type shared struct {
 	repo      awsecr.IRepository
 	queue     awssqs.IQueue
 	secret    awssecretsmanager.ISecret
+	alarms    awssns.ITopic
 }
 
 // fx keeps the foundation fixtures for the prop validation tests.

@@ -42,7 +42,7 @@ func goodWorker() *compute.WorkerServiceProps {
 }
 
 func goodFunction() *compute.GoFunctionProps {
-	return &compute.GoFunctionProps{AssetDir: lambdaAssetDir, Vpc: fx.vpc, EnvironmentKey: fx.dataKey, LogsKey: fx.logsKey, LogRetentionDays: 14}
+	return &compute.GoFunctionProps{AssetDir: lambdaAssetDir, Vpc: fx.vpc, EnvironmentKey: fx.dataKey, LogsKey: fx.logsKey, LogRetentionDays: 14, AlarmTopic: fx.alarms}
 }
 
 func with[P any](p P, f func(P)) P { f(p); return p }
@@ -138,6 +138,7 @@ func TestPropsValidate(t *testing.T) {
 		{"function timeout", with(goodFunction(), func(p *compute.GoFunctionProps) { p.Timeout = 20 * time.Minute }).Validate(), []string{"Timeout"}},
 		{"function memory", with(goodFunction(), func(p *compute.GoFunctionProps) { p.MemoryMiB = 64 }).Validate(), []string{"MemoryMiB"}},
 		{"function concurrency", with(goodFunction(), func(p *compute.GoFunctionProps) { p.ReservedConcurrency = -1 }).Validate(), []string{"ReservedConcurrency"}},
+		{"function alarm topic", with(goodFunction(), func(p *compute.GoFunctionProps) { p.AlarmTopic = nil }).Validate(), []string{"AlarmTopic"}},
 		{"function vpc", with(goodFunction(), func(p *compute.GoFunctionProps) { p.Vpc = nil }).Validate(), []string{"Vpc"}},
 	}
 	for _, c := range cases {
