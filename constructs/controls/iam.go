@@ -86,6 +86,31 @@ func sortedDocKeys(m map[string]any) []string {
 	return keys
 }
 
+// broadManagedPolicies returns the AWS managed policies attached to a role (or user/group)
+// that grant "*" or "service:*": AdministratorAccess, PowerUserAccess and every *FullAccess.
+func broadManagedPolicies(r *cfn.Resource) []string {
+	var out []string
+	for _, v := range r.List("ManagedPolicyArns") {
+		var text strings.Builder
+		cfn.Walk(v, func(x any) {
+			if s, ok := x.(string); ok {
+				text.WriteString(s)
+			}
+		})
+		arn := text.String()
+		i := strings.Index(arn, ":iam::aws:policy/")
+		if i < 0 {
+			continue
+		}
+		name := arn[i+len(":iam::aws:policy/"):]
+		base := name[strings.LastIndex(name, "/")+1:]
+		if base == "AdministratorAccess" || base == "PowerUserAccess" || strings.HasSuffix(base, "FullAccess") {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // wildcardAction reports whether an action grants a whole service or everything.
 func wildcardAction(a string) bool {
 	if a == "*" {
@@ -111,13 +136,14 @@ func unscoped(action string) bool {
 // iamNoWildcardActions
 //
 //	Rule Identifier: LS-IAM-001
-//	Description:     No Allow statement of an identity policy grants "*" or "service:*".
-//	                 KMS key policies and resource policies are out of scope.
+//	Description:     No Allow statement of an identity policy grants "*" or "service:*", and no
+//	                 role attaches AdministratorAccess, PowerUserAccess or an AWS *FullAccess
+//	                 managed policy. KMS key policies and resource policies are out of scope.
 //	Reports on:      AWS::IAM::Policy, AWS::IAM::ManagedPolicy, AWS::IAM::Role (inline Policies)
 //	Scenarios:
 //	  SKIP: no identity policy in the stack.
 //	  PASS: every Allow action names an operation (prefix patterns such as s3:GetObject* are allowed).
-//	  FAIL: an Allow statement with Action "*" or "<service>:*", or with NotAction.
+//	  FAIL: an Allow statement with Action "*" or "<service>:*", or with NotAction; a broad AWS managed policy.
 func iamNoWildcardActions() Control {
 	return Control{
 		ID: "LS-IAM-001", Title: "IAM policies grant no wildcard actions", Severity: Critical,
@@ -125,10 +151,14 @@ func iamNoWildcardActions() Control {
 		Remediation: "Grant the specific actions (use the construct Grant* methods); never \"*\" or \"service:*\".",
 		Check: perResource(iamPolicyTypes, func(c *Context, r *cfn.Resource) string {
 			docs := policyDocs(r)
-			if len(docs) == 0 {
+			managed := broadManagedPolicies(r)
+			if len(docs) == 0 && len(managed) == 0 {
 				return outOfScope
 			}
 			var bad []string
+			for _, m := range managed {
+				bad = append(bad, fmt.Sprintf("attaches the AWS managed policy %s, which grants whole services", m))
+			}
 			for _, k := range sortedDocKeys(docs) {
 				for i, s := range statements(docs[k]) {
 					if s["Effect"] != "Allow" {

@@ -135,7 +135,8 @@ var Breakers = map[string][]Breaker{
 
 	"LS-IAM-001": {{"s3:*", App, "TaskRolePolicy", func(f *Fixture) {
 		f.Props(App, "TaskRolePolicy")["PolicyDocument"].(M)["Statement"].(L)[0].(M)["Action"] = "s3:*"
-	}}, {"inline *", App, "WorkerRole", set(App, "WorkerRole", "Policies", L{M{"PolicyName": "admin", "PolicyDocument": doc(allow("*", "*"))}})}},
+	}}, {"AWS managed full access", App, "TaskRole", set(App, "TaskRole", "ManagedPolicyArns",
+		L{join("arn:", ref("AWS::Partition"), ":iam::aws:policy/AmazonS3FullAccess")})}, {"inline *", App, "WorkerRole", set(App, "WorkerRole", "Policies", L{M{"PolicyName": "admin", "PolicyDocument": doc(allow("*", "*"))}})}},
 	"LS-IAM-002": {{"sqs:SendMessage on *", App, "IngestRolePolicy", func(f *Fixture) {
 		f.Props(App, "IngestRolePolicy")["PolicyDocument"].(M)["Statement"].(L)[2].(M)["Resource"] = "*"
 	}}},
