@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/gruntwork-io/terratest/modules/files"
+	"github.com/gruntwork-io/terratest/modules/logger"
 	"github.com/gruntwork-io/terratest/modules/shell"
 	"github.com/labsecure/labsecure/constructs/cfn"
 )
@@ -57,6 +58,7 @@ func assembly(t testing.TB) []*cfn.Stack {
 				Command:    "go",
 				Args:       []string{"run", "./infra"},
 				WorkingDir: root,
+				Logger:     logger.Discard, // the tail is logged on failure
 				Env: map[string]string{
 					"CDK_OUTDIR":     dir,
 					"CDK_VALIDATION": "false",
