@@ -13,6 +13,7 @@ package identity
 
 import (
 	"fmt"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
@@ -70,6 +71,13 @@ type UserPoolProps struct {
 	// RefreshTokenValidity is the lifetime of the portal's refresh tokens (1 hour to 30 days).
 	// Default: 30 days.
 	RefreshTokenValidity time.Duration
+	// EmailFrom sends Cognito's e-mails (invitations, codes) through Amazon SES from this
+	// address of an SES-verified identity in the stack's region. Default: Cognito's built-in
+	// sender, limited to 50 e-mails a day (enough for dev only).
+	EmailFrom string
+	// EmailFromDomain is the SES-verified domain of EmailFrom when the domain, not the
+	// address, is verified. Default: the address itself must be verified.
+	EmailFromDomain string
 	// SAML adds an enterprise SAML 2.0 identity provider to the portal client. Default: none.
 	SAML *SAMLProps
 	// Retain turns on deletion protection and keeps the pool when the stack is deleted.
@@ -122,6 +130,16 @@ func (p *UserPoolProps) Validate() error {
 		if err := checkRedirect(u); err != nil {
 			return fmt.Errorf("identity: LogoutURLs entry %q %v; fix: use an absolute https URL (http only for localhost)", u, err)
 		}
+	}
+	if p.EmailFrom != "" {
+		if a, err := mail.ParseAddress(p.EmailFrom); err != nil || a.Address != p.EmailFrom {
+			return fmt.Errorf("identity: EmailFrom %q is not a bare e-mail address; fix: use the form no-reply@example.com", p.EmailFrom)
+		}
+		if p.EmailFromDomain != "" && !strings.HasSuffix(p.EmailFrom, "@"+p.EmailFromDomain) {
+			return fmt.Errorf("identity: EmailFromDomain %q is not the domain of EmailFrom %q; fix: use the address's domain", p.EmailFromDomain, p.EmailFrom)
+		}
+	} else if p.EmailFromDomain != "" {
+		return fmt.Errorf("identity: EmailFromDomain is set without EmailFrom; fix: set EmailFrom to an address of that domain")
 	}
 	if p.ResourceServerID != "" && !serverIDRE.MatchString(p.ResourceServerID) {
 		return fmt.Errorf("identity: ResourceServerID %q has characters Cognito rejects; fix: use printable ASCII without spaces, quotes or backslashes, e.g. \"labsecure\"", p.ResourceServerID)
@@ -276,6 +294,13 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) (*
 	}
 	if props.Name != "" {
 		pp.UserPoolName = jsii.String(props.Name)
+	}
+	if props.EmailFrom != "" {
+		ses := &awscognito.UserPoolSESOptions{FromEmail: jsii.String(props.EmailFrom), FromName: jsii.String("labsecure")}
+		if props.EmailFromDomain != "" {
+			ses.SesVerifiedDomain = jsii.String(props.EmailFromDomain)
+		}
+		pp.Email = awscognito.UserPoolEmail_WithSES(ses)
 	}
 	pool := awscognito.NewUserPool(self, jsii.String("Resource"), pp)
 	out := &UserPool{Pool: pool}

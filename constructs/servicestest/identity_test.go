@@ -2,6 +2,7 @@ package servicestest
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +25,8 @@ func buildIdentity(f *fixture) []badCase {
 		LogoutURLs:          []string{"https://staff.labsecure.example/"},
 		AccessTokenValidity: 15 * time.Minute, RefreshTokenValidity: 12 * time.Hour,
 		MachineScopes: []string{"orders.read"}, ResourceServerID: "lab-api",
-		SAML:   &identity.SAMLProps{Name: "Hospital", MetadataURL: "https://idp.example.com/metadata.xml"},
+		SAML:      &identity.SAMLProps{Name: "Hospital", MetadataURL: "https://idp.example.com/metadata.xml"},
+		EmailFrom: "no-reply@labsecure.example", EmailFromDomain: "labsecure.example",
 		Retain: true,
 	}))
 	must(identity.NewUserPool(f.variations, "UserPoolSAMLXML", &identity.UserPoolProps{
@@ -53,6 +55,9 @@ func buildIdentity(f *fixture) []badCase {
 			p.SAML = &identity.SAMLProps{Name: "Idp", MetadataURL: "http://x.example/m"}
 		})},
 		{"identity saml xml", "SAML.MetadataXML", with(func(p *identity.UserPoolProps) { p.SAML = &identity.SAMLProps{Name: "Idp", MetadataXML: "<html/>"} })},
+		{"identity email", "EmailFrom", with(func(p *identity.UserPoolProps) { p.EmailFrom = "Lab <x@y.example>" })},
+		{"identity email domain", "EmailFromDomain", with(func(p *identity.UserPoolProps) { p.EmailFrom, p.EmailFromDomain = "x@y.example", "z.example" })},
+		{"identity email no from", "EmailFromDomain", with(func(p *identity.UserPoolProps) { p.EmailFromDomain = "z.example" })},
 		{"identity saml name", "SAML.Name", with(func(p *identity.UserPoolProps) { p.SAML = &identity.SAMLProps{Name: "x", MetadataXML: samlXML} })},
 	}
 }
@@ -161,6 +166,21 @@ func TestUserPoolMachineScopes(t *testing.T) {
 	}
 	dom := byPath(t, defaults, "AWS::Cognito::UserPoolDomain", "UserPool/")
 	eq(t, dom, "labsecure-test", "Domain")
+}
+
+func TestUserPoolEmail(t *testing.T) {
+	ses := byPath(t, variations, "AWS::Cognito::UserPool", "UserPoolSAML/")
+	eq(t, ses, "DEVELOPER", "EmailConfiguration", "EmailSendingAccount")
+	if from, _ := ses.String("EmailConfiguration", "From"); !strings.Contains(from, "no-reply@labsecure.example") {
+		t.Errorf("%s: From %q", ses.Path(), from)
+	}
+	if arn := js(ses.Properties["EmailConfiguration"]); !strings.Contains(arn, "identity/labsecure.example") {
+		t.Errorf("%s: SES identity %s is not the verified domain", ses.Path(), arn)
+	}
+	def := byPath(t, defaults, "AWS::Cognito::UserPool", "UserPool/")
+	if v, ok := def.String("EmailConfiguration", "EmailSendingAccount"); ok && v != "COGNITO_DEFAULT" {
+		t.Errorf("default pool sends through %s", v)
+	}
 }
 
 func TestUserPoolSAML(t *testing.T) {
