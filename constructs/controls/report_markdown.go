@@ -87,6 +87,20 @@ func WriteMarkdown(w io.Writer, rep *Report, env string) error {
 		if bad > 0 {
 			resources += fmt.Sprintf(", %d failing", bad)
 		}
+		var names []string
+		for _, res := range row.Results {
+			for _, ref := range res.Resources {
+				if len(names) < 3 {
+					names = append(names, "`"+ref.Path+"`")
+				}
+			}
+		}
+		if len(names) > 0 {
+			resources += ": " + strings.Join(names, ", ")
+			if n > len(names) {
+				resources += ", ..."
+			}
+		}
 		fmt.Fprintf(b, "| **%s** %s | %s | `%s`: \"%s\" | **%s** (%s) | %s | %s |\n", c.ID, mdCell(c.Title), c.Severity,
 			c.Seed, mdCell(c.Sentence), row.Status, mdCell(strings.Join(per, ", ")), resources, mdCell(strings.Join(acks, "; ")))
 	}
