@@ -51,58 +51,37 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// TestEmulatorOutagesLoseNothing stops SQS during ingestion and SES during notification. A
-// lab client retries refused (5xx) submissions; every accepted result must end READY (or
-// FAILED with a code, or in a DLQ), and every READY one notified or in the notification DLQ.
+// TestEmulatorOutagesLoseNothing stops SQS and then S3 during ingestion, DynamoDB during
+// processing and SES during notification. A lab client retries refused (5xx) submissions;
+// every accepted result must end READY (or FAILED with a code, or in a DLQ), and every READY
+// one notified exactly once or sitting in the notification DLQ.
 func TestEmulatorOutagesLoseNothing(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	st, _ := newStack(t, "outage", 1)
 	files := corpus(t)
-	// A few messages during the outage are enough: each refused call spends the SDK's
-	// retries with backoff.
-	during := 4
-	acc := ingestCorpus(t, ctx, st, files[during:])
+	// A few messages per outage are enough: each refused call spends the SDK's retries.
+	const per = 4
+	acc := ingestCorpus(t, ctx, st, files[2*per:])
+	for _, svc := range []emulators.Service{emulators.SQS, emulators.S3} {
+		batch := files[:per]
+		if svc == emulators.S3 {
+			batch = files[per : 2*per]
+		}
+		acc = append(acc, ingestThroughOutage(t, ctx, st, svc, batch)...)
+	}
 
-	if err := env.Stop(emulators.SQS); err != nil {
+	// DynamoDB Local goes away while the worker runs: one batch fails and stays queued.
+	if err := env.Stop(emulators.DynamoDB); err != nil {
 		t.Fatal(err)
 	}
-	var retry []localrun.CorpusFile
-	refused := 0
-	for _, f := range files[:during] {
-		body := f.Body
-		o, err := st.IngestMessage(ctx, f.ContentType, body, "outage")
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch {
-		case o.HTTPStatus >= 500:
-			refused++
-			retry = append(retry, f)
-		case o.HTTPStatus == http.StatusAccepted:
-			t.Errorf("%s accepted (202) while SQS was down", f.Name)
-		}
+	if s, err := st.PumpWorker(ctx, 1); err != nil || s.Failed == 0 || s.Succeeded != 0 {
+		t.Errorf("worker during the DynamoDB outage: %+v, %v; want only failures", s, err)
 	}
-	if refused == 0 {
-		t.Error("no submission was refused with a 5xx while SQS was down")
-	}
-	if err := env.Restart(ctx, emulators.SQS); err != nil {
+	if err := env.Restart(ctx, emulators.DynamoDB); err != nil {
 		t.Fatal(err)
 	}
-	// The lab client retries; the service finishes what the outage interrupted.
-	for _, f := range retry {
-		body := f.Body
-		o, err := st.IngestMessage(ctx, f.ContentType, body, "retry")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if o.Accepted() {
-			acc = append(acc, accepted{file: f, body: body, resultID: o.ResultID})
-		} else if o.HTTPStatus >= 500 {
-			t.Errorf("%s: retry after the outage answered %d", f.Name, o.HTTPStatus)
-		}
-	}
-	if _, err := st.DrainWorker(ctx, 60*time.Second); err != nil {
+	if _, err := st.DrainWorker(ctx, 90*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	labDLQ, _ := localrun.DLQBodies(ctx, st.LabDLQ)
@@ -121,7 +100,7 @@ func TestEmulatorOutagesLoseNothing(t *testing.T) {
 		}
 	}
 	if len(readyIDs) == 0 {
-		t.Fatal("no result READY after the SQS outage")
+		t.Fatal("no result READY after the outages")
 	}
 
 	if _, err := st.RegisterContacts(ctx, readyIDs); err != nil {
@@ -154,15 +133,53 @@ func TestEmulatorOutagesLoseNothing(t *testing.T) {
 			t.Errorf("%s: notification %+v, not SENT and not in the DLQ", id, rec.Notification)
 		}
 	}
-	if len(mails) != sent {
-		t.Errorf("SES holds %d e-mails for %d SENT notifications", len(mails), sent)
-	}
 	links := 0
 	for _, m := range mails {
 		links += strings.Count(m.Body.Text, "/results/")
 	}
-	if links != sent {
-		t.Errorf("e-mail links: %d; want %d", links, sent)
+	if len(mails) != sent || links != sent {
+		t.Errorf("SES holds %d e-mails (%d links) for %d SENT notifications; want one each", len(mails), links, sent)
 	}
-	t.Logf("outage run: %d accepted, %d READY, %d e-mails, %d in notify DLQ", len(acc), len(readyIDs), sent, len(notifyDLQ))
+	t.Logf("outage run: %d accepted, %d READY, %d e-mails, %d in lab DLQ, %d in notify DLQ", len(acc), len(readyIDs), sent, len(labDLQ), len(notifyDLQ))
+}
+
+// ingestThroughOutage submits files while svc is stopped (valid ones must be refused with a
+// 5xx, never accepted), restarts svc and resubmits the refused ones as a lab client would.
+func ingestThroughOutage(t *testing.T, ctx context.Context, st *localrun.Stack, svc emulators.Service, files []localrun.CorpusFile) []accepted {
+	t.Helper()
+	if err := env.Stop(svc); err != nil {
+		t.Fatal(err)
+	}
+	var retry []localrun.CorpusFile
+	for _, f := range files {
+		o, err := st.IngestMessage(ctx, f.ContentType, f.Body, "outage")
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case o.HTTPStatus >= 500:
+			retry = append(retry, f)
+		case o.HTTPStatus == http.StatusAccepted:
+			t.Errorf("%s accepted (202) while %s was down", f.Name, svc)
+		}
+	}
+	if len(retry) == 0 {
+		t.Errorf("no submission was refused with a 5xx while %s was down", svc)
+	}
+	if err := env.Restart(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	var out []accepted
+	for _, f := range retry {
+		o, err := st.IngestMessage(ctx, f.ContentType, f.Body, "retry")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Accepted() {
+			out = append(out, accepted{file: f, body: f.Body, resultID: o.ResultID})
+		} else {
+			t.Errorf("%s: retry after the %s outage answered %d %s", f.Name, svc, o.HTTPStatus, o.ErrorCode)
+		}
+	}
+	return out
 }

@@ -19,7 +19,9 @@ var env *emulators.Env
 
 func TestMain(m *testing.M) {
 	os.Exit(emulators.RunTests(m, emulators.Options{Services: []emulators.Service{
-		emulators.S3, emulators.SQS, emulators.DynamoDB, emulators.SES}}, func(_ context.Context, e *emulators.Env) error {
+		emulators.S3, emulators.SQS, emulators.DynamoDB, emulators.SES},
+		PersistentDynamoDB: true, // the outage test restarts DynamoDB Local and expects its data back
+	}, func(_ context.Context, e *emulators.Env) error {
 		env = e
 		return nil
 	}))
