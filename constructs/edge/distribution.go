@@ -71,13 +71,16 @@ type DistributionProps struct {
 	DefaultTTL time.Duration
 	// ContentSecurityPolicy is the CSP header value. Default: DefaultContentSecurityPolicy.
 	ContentSecurityPolicy string
-	// CertificateArn is an ACM certificate in us-east-1 covering DomainNames. Default: none
-	// (the *.cloudfront.net certificate, with which CloudFront only offers TLSv1 as the
-	// minimum; MinimumProtocolVersion TLSv1.2_2021 needs a certificate, so production
-	// environments set one).
+	// CertificateArn is an ACM certificate in us-east-1 covering DomainNames; viewers then
+	// need TLS 1.2 (TLSv1.2_2021). Required unless InsecureDefaultCertificate.
 	CertificateArn string
 	// DomainNames are the alternate domain names. Required with CertificateArn.
 	DomainNames []string
+	// InsecureDefaultCertificate serves on the *.cloudfront.net name with CloudFront's default
+	// certificate instead of CertificateArn. CloudFront then negotiates down to TLSv1 (the
+	// minimum protocol version can only be raised with one's own certificate), so use it only
+	// for throw-away previews. Default: false.
+	InsecureDefaultCertificate bool
 	// HostedZoneID is the Route 53 zone that gets A and AAAA alias records for each of
 	// DomainNames (no lookups: the zone is referenced by attributes). Default: no records.
 	HostedZoneID string
@@ -143,8 +146,13 @@ func (p *DistributionProps) Validate() error {
 		if len(p.DomainNames) == 0 {
 			return fmt.Errorf("edge: DomainNames is empty although CertificateArn is set; fix: list the domain names the certificate covers")
 		}
+		if p.InsecureDefaultCertificate {
+			return fmt.Errorf("edge: InsecureDefaultCertificate is set together with CertificateArn; fix: drop InsecureDefaultCertificate")
+		}
 	} else if len(p.DomainNames) > 0 {
 		return fmt.Errorf("edge: DomainNames is set without CertificateArn; fix: pass the us-east-1 ACM certificate covering them")
+	} else if !p.InsecureDefaultCertificate {
+		return fmt.Errorf("edge: CertificateArn is empty; fix: pass a us-east-1 ACM certificate and DomainNames so viewers need TLS 1.2 (or set InsecureDefaultCertificate for a TLSv1-capable preview)")
 	}
 	for _, d := range p.DomainNames {
 		if !domainRE.MatchString(d) {
@@ -192,8 +200,8 @@ type Distribution struct {
 // HTTP/3; gzip and Brotli compression; cache policies (static one week, default 24 h, API not
 // cached unless APICacheTTL); security response headers (HSTS two years with preload,
 // nosniff, frame DENY, strict referrer, XSS protection, CSP); the web ACL; access logs to the
-// log bucket (standard logging v2); and optionally a certificate with TLSv1.2_2021, domain names
-// with Route 53 alias records, and a geo allow list. The stack must be deployed to us-east-1.
+// log bucket (standard logging v2); the certificate with TLSv1.2_2021 and the domain names;
+// optionally Route 53 alias records and a geo allow list. The stack must be deployed to us-east-1.
 func NewDistribution(scope constructs.Construct, id string, props *DistributionProps) (*Distribution, error) {
 	if err := props.Validate(); err != nil {
 		return nil, err

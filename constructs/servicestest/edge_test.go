@@ -27,6 +27,11 @@ func buildEdge(f *fixture) []badCase {
 		Name: "labsecure-test-site", DataKey: f.dataKey, LogBucket: f.logBucket,
 		WebACLArn:       "arn:aws:wafv2:us-east-1:111111111111:global/webacl/labsecure-test-cf/0123",
 		APIOriginDomain: "api.labsecure.example",
+		CertificateArn:  "arn:aws:acm:us-east-1:111111111111:certificate/site-1234", DomainNames: []string{"site.labsecure.example"},
+	}))
+	must(edge.NewDistribution(f.variations, "Preview", &edge.DistributionProps{
+		Name: "labsecure-test-preview", DataKey: f.dataKey, LogBucket: f.logBucket, WebACLArn: *cfACL.Arn,
+		InsecureDefaultCertificate: true,
 	}))
 	must(edge.NewDistribution(f.variations, "Portal", &edge.DistributionProps{
 		Name: "labsecure-test-portal", DataKey: f.dataKey, LogBucket: f.logBucket, WebACLArn: *cfACL.Arn,
@@ -47,7 +52,7 @@ func buildEdge(f *fixture) []badCase {
 	}
 	d := func(mod func(p *edge.DistributionProps)) func() error {
 		return func() error {
-			p := &edge.DistributionProps{Name: "x", DataKey: f.dataKey, LogBucket: f.logBucket, WebACLArn: "arn:aws:wafv2:us-east-1:111111111111:global/webacl/x/1"}
+			p := &edge.DistributionProps{Name: "x", DataKey: f.dataKey, LogBucket: f.logBucket, WebACLArn: "arn:aws:wafv2:us-east-1:111111111111:global/webacl/x/1", InsecureDefaultCertificate: true}
 			mod(p)
 			_, err := edge.NewDistribution(f.bad, "D", p)
 			return err
@@ -91,18 +96,24 @@ func buildEdge(f *fixture) []badCase {
 		{"dist pattern", "StaticPathPatterns", d(func(p *edge.DistributionProps) { p.StaticPathPatterns = []string{"*"} })},
 		{"dist api pattern", "APIPathPattern", d(func(p *edge.DistributionProps) { p.APIPathPattern = "/api /*" })},
 		{"dist cert region", "CertificateArn", d(func(p *edge.DistributionProps) {
-			p.CertificateArn = "arn:aws:acm:eu-west-1:111111111111:certificate/abcd"
+			p.CertificateArn, p.InsecureDefaultCertificate = "arn:aws:acm:eu-west-1:111111111111:certificate/abcd", false
 			p.DomainNames = []string{"a.example.com"}
 		})},
-		{"dist cert no domains", "DomainNames", d(func(p *edge.DistributionProps) { p.CertificateArn = cert })},
-		{"dist domains no cert", "CertificateArn", d(func(p *edge.DistributionProps) { p.DomainNames = []string{"a.example.com"} })},
-		{"dist domain case", "DomainNames", d(func(p *edge.DistributionProps) { p.CertificateArn = cert; p.DomainNames = []string{"A.Example.com"} })},
+		{"dist cert no domains", "DomainNames", d(func(p *edge.DistributionProps) { p.CertificateArn, p.InsecureDefaultCertificate = cert, false })},
+		{"dist no cert", "CertificateArn", d(func(p *edge.DistributionProps) { p.InsecureDefaultCertificate = false })},
+		{"dist cert and insecure", "InsecureDefaultCertificate", d(func(p *edge.DistributionProps) { p.CertificateArn, p.DomainNames = cert, []string{"a.example.com"} })},
+		{"dist domains no cert", "CertificateArn", d(func(p *edge.DistributionProps) {
+			p.DomainNames, p.InsecureDefaultCertificate = []string{"a.example.com"}, false
+		})},
+		{"dist domain case", "DomainNames", d(func(p *edge.DistributionProps) {
+			p.CertificateArn, p.InsecureDefaultCertificate, p.DomainNames = cert, false, []string{"A.Example.com"}
+		})},
 		{"dist zone half", "HostedZoneName", d(func(p *edge.DistributionProps) { p.HostedZoneID = "Z123" })},
 		{"dist zone id", "HostedZoneID", d(func(p *edge.DistributionProps) {
-			p.CertificateArn, p.DomainNames, p.HostedZoneID, p.HostedZoneName = cert, []string{"a.example.com"}, "zone-1", "example.com"
+			p.CertificateArn, p.InsecureDefaultCertificate, p.DomainNames, p.HostedZoneID, p.HostedZoneName = cert, false, []string{"a.example.com"}, "zone-1", "example.com"
 		})},
 		{"dist zone outside", "HostedZoneName", d(func(p *edge.DistributionProps) {
-			p.CertificateArn, p.DomainNames, p.HostedZoneID, p.HostedZoneName = cert, []string{"a.other.com"}, "Z123", "example.com"
+			p.CertificateArn, p.InsecureDefaultCertificate, p.DomainNames, p.HostedZoneID, p.HostedZoneName = cert, false, []string{"a.other.com"}, "Z123", "example.com"
 		})},
 		{"dist region", "us-east-1", func() error {
 			_, err := edge.NewDistribution(f.badEU, "D", &edge.DistributionProps{Name: "x", DataKey: f.dataKey, LogBucket: f.logBucket, WebACLArn: "arn:aws:wafv2:us-east-1:111111111111:global/webacl/x/1"})
@@ -253,7 +264,7 @@ func TestDistribution(t *testing.T) {
 		geo       []any
 		aliases   int
 	}{
-		{defaults, "Site/", false, 7 * 86400, false, nil, 0},
+		{defaults, "Site/", true, 7 * 86400, false, nil, 0},
 		{variations, "Portal/", true, 14 * 86400, true, []any{"US", "CA"}, 2},
 	} {
 		d := byPath(t, c.stack, "AWS::CloudFront::Distribution", c.frag)
@@ -274,8 +285,8 @@ func TestDistribution(t *testing.T) {
 			if vc["MinimumProtocolVersion"] != "TLSv1.2_2021" || vc["SslSupportMethod"] != "sni-only" || vc["AcmCertificateArn"] == nil {
 				t.Errorf("%s: viewer certificate %s", d.Path(), js(vc))
 			}
-			if js(dc["Aliases"]) != `["portal.labsecure.example","www.labsecure.example"]` {
-				t.Errorf("%s: aliases %s", d.Path(), js(dc["Aliases"]))
+			if a := js(dc["Aliases"]); a != `["portal.labsecure.example","www.labsecure.example"]` && a != `["site.labsecure.example"]` {
+				t.Errorf("%s: aliases %s", d.Path(), a)
 			}
 		}
 		def := dc["DefaultCacheBehavior"].(map[string]any)
@@ -393,6 +404,11 @@ func TestDistribution(t *testing.T) {
 			t.Errorf("%s: %s", r.Path(), js(r.Properties))
 		}
 		eq(t, r, "Z0123456789ABCDEFGHIJ", "HostedZoneId")
+	}
+	// The preview opted into the default certificate: no aliases, CloudFront's certificate.
+	preview := byPath(t, variations, "AWS::CloudFront::Distribution", "Preview/")
+	if vc := preview.Map("DistributionConfig", "ViewerCertificate"); vc != nil && vc["AcmCertificateArn"] != nil || preview.Has("DistributionConfig", "Aliases") {
+		t.Errorf("%s: preview has a certificate or aliases: %s", preview.Path(), js(preview.Properties))
 	}
 	// The data key admits CloudFront for this account's distributions (OAC + SSE-KMS).
 	key := byPath(t, defaults, "AWS::KMS::Key", "DataKey")
