@@ -2,7 +2,9 @@ package controls
 
 import "strings"
 
-func auditControls() []Control { return []Control{guardDuty(), guardDutyAlerts(), cloudTrail()} }
+func auditControls() []Control {
+	return []Control{guardDuty(), guardDutyAlerts(), cloudTrail(), guardDutyScope()}
+}
 
 // guardDuty
 //
@@ -105,6 +107,63 @@ func cloudTrail() Control {
 					out = append(out, c.Fail(t, "%s", msg))
 				} else {
 					c.Examine(t)
+				}
+			}
+			return out
+		},
+	}
+}
+
+// guardDutyScope
+//
+//	Rule Identifier: LS-AUD-004
+//	Description:     GuardDuty covers S3, RDS and ECS: features S3_DATA_EVENTS, RDS_LOGIN_EVENTS and
+//	                 RUNTIME_MONITORING with ECS_FARGATE_AGENT_MANAGEMENT enabled.
+//	Reports on:      AWS::GuardDuty::Detector (environment scope)
+//	Scenarios:
+//	  SKIP: never: absence from the environment is a FAIL.
+//	  PASS: an enabled detector with the three features ENABLED (S3 may also come from DataSources.S3Logs).
+//	  FAIL: no detector, or a feature missing or DISABLED.
+func guardDutyScope() Control {
+	types := []string{"AWS::GuardDuty::Detector"}
+	return Control{
+		ID: "LS-AUD-004", Title: "GuardDuty covers S3, RDS and ECS", Severity: Medium, Scope: ScopeEnvironment,
+		Seed: seedMenoTime, Sentence: "Scope: All ECS, RDS, and S3 resources", ResourceTypes: types,
+		Remediation: "Enable the detector Features S3_DATA_EVENTS, RDS_LOGIN_EVENTS and RUNTIME_MONITORING (ECS_FARGATE_AGENT_MANAGEMENT) (constructs/audit defaults).",
+		Check: func(c *Context) []Finding {
+			ds := c.Resources(types...)
+			if len(ds) == 0 {
+				return []Finding{c.Missing("no GuardDuty detector in environment %s", c.Env.Name)}
+			}
+			var out []Finding
+			for _, d := range ds {
+				enabled := map[string]bool{}
+				for _, f := range d.List("Features") {
+					name, _ := mapGet(f, "Name").(string)
+					if mapGet(f, "Status") != "ENABLED" {
+						continue
+					}
+					enabled[name] = true
+					add, _ := mapGet(f, "AdditionalConfiguration").([]any)
+					for _, a := range add {
+						if n, _ := mapGet(a, "Name").(string); n != "" && mapGet(a, "Status") == "ENABLED" {
+							enabled[n] = true
+						}
+					}
+				}
+				if on, _ := d.Bool("DataSources", "S3Logs", "Enable"); on {
+					enabled["S3_DATA_EVENTS"] = true
+				}
+				var missing []string
+				for _, f := range []string{"S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "RUNTIME_MONITORING", "ECS_FARGATE_AGENT_MANAGEMENT"} {
+					if !enabled[f] {
+						missing = append(missing, f)
+					}
+				}
+				if len(missing) > 0 {
+					out = append(out, c.Fail(d, "GuardDuty features not enabled: %s", strings.Join(missing, ", ")))
+				} else {
+					c.Examine(d)
 				}
 			}
 			return out

@@ -11,7 +11,7 @@ var bucketTypes = []string{"AWS::S3::Bucket"}
 
 func s3Controls() []Control {
 	return []Control{s3PublicAccess(), s3Encryption(), s3TLSOnly(), s3TLSVersion(), s3Versioning(),
-		s3NoncurrentRetention(), s3AccessLogs(), s3Replication(), s3LogLifecycle()}
+		s3NoncurrentRetention(), s3AccessLogs(), s3Replication(), s3LogLifecycle(), s3CORS()}
 }
 
 // isLogDestination reports whether bucket b receives logs: S3 server access logs, load
@@ -375,6 +375,41 @@ func s3LogLifecycle() Control {
 				return problems(
 					map[bool]string{false: "no enabled rule moves logs to Glacier within 90 days"}[glacier],
 					map[bool]string{false: "no enabled rule deletes logs after 2 years (730 days)"}[expire])
+			})(c)
+		},
+	}
+}
+
+// s3CORS
+//
+//	Rule Identifier: LS-S3-010
+//	Description:     CORS rules name the application's origins, never "*".
+//	Reports on:      AWS::S3::Bucket
+//	Scenarios:
+//	  SKIP: no bucket with CORS rules in the stack.
+//	  PASS: every CorsRule lists explicit AllowedOrigins (https://...).
+//	  FAIL: an AllowedOrigins entry "*" or an http:// origin.
+func s3CORS() Control {
+	return Control{
+		ID: "LS-S3-010", Title: "S3 CORS allows only the application's origins", Severity: Medium,
+		Seed: seedMenoTime, Sentence: "CORS: Configured for menotime.ai", ResourceTypes: bucketTypes,
+		Remediation: "List the portal origins in Cors AllowedOrigins (https://portal.<domain>), never \"*\".",
+		Check: func(c *Context) []Finding {
+			c.Skip("no bucket with CORS rules in this stack")
+			return perResource(bucketTypes, func(c *Context, r *cfn.Resource) string {
+				rules := r.List("CorsConfiguration", "CorsRules")
+				if len(rules) == 0 {
+					return outOfScope
+				}
+				var bad []string
+				for i, rule := range rules {
+					for _, o := range strs(mapGet(rule, "AllowedOrigins")) {
+						if o == "*" || strings.HasPrefix(o, "http://") {
+							bad = append(bad, fmt.Sprintf("rule %d allows origin %q", i, o))
+						}
+					}
+				}
+				return strings.Join(bad, "; ")
 			})(c)
 		},
 	}

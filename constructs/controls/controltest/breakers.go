@@ -80,6 +80,10 @@ var Breakers = map[string][]Breaker{
 		f.Props(Foundation, "LogBucket")["LifecycleConfiguration"].(M)["Rules"].(L)[0].(M)["ExpirationInDays"] = 3650
 	}}, {"CloudFront v2 log bucket without lifecycle", Edge, "EdgeLogs", del(Edge, "EdgeLogs", "LifecycleConfiguration")}},
 
+	"LS-S3-010": {{"any origin", Edge, "SiteBucket", func(f *Fixture) {
+		f.Props(Edge, "SiteBucket")["CorsConfiguration"].(M)["CorsRules"].(L)[0].(M)["AllowedOrigins"] = L{"*"}
+	}}},
+
 	"LS-SQS-001": {{"SQS-managed encryption", App, "WorkQueue", all(del(App, "WorkQueue", "KmsMasterKeyId"), set(App, "WorkQueue", "SqsManagedSseEnabled", true))}},
 	"LS-SQS-002": {{"no dead-letter queue", App, "WorkQueue", del(App, "WorkQueue", "RedrivePolicy")}},
 	"LS-SQS-003": {{"DLQ keeps 4 days", App, "WorkDlq", del(App, "WorkDlq", "MessageRetentionPeriod")}},
@@ -232,6 +236,11 @@ var Breakers = map[string][]Breaker{
 	"LS-AUD-001": {{"no detector", Foundation, "", remove(Foundation, "Detector")},
 		{"detector disabled", Foundation, "Detector", set(Foundation, "Detector", "Enable", false)}},
 	"LS-AUD-002": {{"findings go nowhere", Foundation, "", remove(Foundation, "GuardDutyFindings")}},
+	"LS-AUD-004": {{"no RDS login events", Foundation, "Detector", func(f *Fixture) {
+		f.Props(Foundation, "Detector")["Features"].(L)[1].(M)["Status"] = "DISABLED"
+	}}, {"no ECS agent", Foundation, "Detector", func(f *Fixture) {
+		f.Props(Foundation, "Detector")["Features"].(L)[2].(M)["AdditionalConfiguration"] = L{}
+	}}},
 	"LS-AUD-003": {{"single-region trail", Foundation, "Trail", set(Foundation, "Trail", "IsMultiRegionTrail", false)},
 		{"no trail", Foundation, "", remove(Foundation, "Trail")}},
 

@@ -136,7 +136,10 @@ func (f *Fixture) foundation() {
 		"PolicyDocument": tlsPolicy(L{att("LogBucket", "Arn"), join(att("LogBucket", "Arn"), "/*")}, true)})
 	f.export(s, logBucket, ref("LogBucket"))
 
-	f.tag(s, "Detector", "AWS::GuardDuty::Detector", M{"Enable": true})
+	f.tag(s, "Detector", "AWS::GuardDuty::Detector", M{"Enable": true, "Features": L{
+		M{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}, M{"Name": "RDS_LOGIN_EVENTS", "Status": "ENABLED"},
+		M{"Name": "RUNTIME_MONITORING", "Status": "ENABLED", "AdditionalConfiguration": L{
+			M{"Name": "ECS_FARGATE_AGENT_MANAGEMENT", "Status": "ENABLED"}}}}})
 	f.tag(s, "AlertTopic", "AWS::SNS::Topic", M{"KmsMasterKeyId": ref("Key")})
 	f.export(s, alertTopic, ref("AlertTopic"))
 	f.Add(s, "AlertTopicPolicy", "AWS::SNS::TopicPolicy", M{"Topics": L{ref("AlertTopic")}, "PolicyDocument": tlsPolicy(ref("AlertTopic"), false)})
@@ -344,6 +347,8 @@ func (f *Fixture) edge() {
 	s := Edge
 	f.stack(s, meta("edge"))
 	f.bucket(s, "SiteBucket")
+	f.Props(s, "SiteBucket")["CorsConfiguration"] = M{"CorsRules": L{M{"AllowedMethods": L{"GET"},
+		"AllowedOrigins": L{"https://portal.labsecure.example"}}}}
 	f.Add(s, "SiteOac", "AWS::CloudFront::OriginAccessControl", M{"OriginAccessControlConfig": M{"Name": "site",
 		"OriginAccessControlOriginType": "s3", "SigningBehavior": "always", "SigningProtocol": "sigv4"}})
 	f.tag(s, "EdgeWebAcl", "AWS::WAFv2::WebACL", M{"Scope": "CLOUDFRONT", "DefaultAction": M{"Allow": M{}}, "Rules": wafRules(),
