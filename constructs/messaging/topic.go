@@ -51,14 +51,16 @@ func (p *TopicProps) Validate() error {
 }
 
 // NewTopic creates an SNS topic encrypted with the key, with a topic policy that denies
-// publishing or subscribing without TLS, and an optional e-mail subscription.
+// publishing or subscribing without TLS, SHA256 message signatures, and an optional e-mail
+// subscription.
 func NewTopic(scope constructs.Construct, id string, props *TopicProps) (awssns.Topic, error) {
 	if err := props.Validate(); err != nil {
 		return nil, err
 	}
 	tp := &awssns.TopicProps{
-		MasterKey:  props.Key,
-		EnforceSSL: jsii.Bool(true),
+		MasterKey:        props.Key,
+		EnforceSSL:       jsii.Bool(true),
+		SignatureVersion: jsii.String("2"), // SHA256-signed notifications
 	}
 	if props.TopicName != "" {
 		tp.TopicName = jsii.String(props.TopicName)

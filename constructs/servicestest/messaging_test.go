@@ -202,6 +202,7 @@ func TestTopicEncryptedTLSOnlyAndSubscribed(t *testing.T) {
 		if !denyInsecureTransport(defaults, "AWS::SNS::TopicPolicy", "Topics", topic.LogicalID) {
 			t.Errorf("%s: no topic policy denying aws:SecureTransport=false", topic.Path())
 		}
+		eq(t, topic, "2", "SignatureVersion")
 	}
 	subs := defaults.Template.OfType("AWS::SNS::Subscription")
 	if len(subs) != 1 {
