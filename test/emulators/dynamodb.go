@@ -110,8 +110,10 @@ func (d *dynamoDB) closeProxy() {
 }
 
 func (d *dynamoDB) startIsolated(ctx context.Context, logPath string) error {
-	shell := "ip link set lo up && exec " + strings.Join(d.javaArgs(dynamoInnerPort), " ")
-	p, err := startProc("dynamodb-local", d.jarDir, logPath, nil, "unshare", "-n", "sh", "-c", shell)
+	// unshare -n leaves the new namespace's loopback down; bring it up, then exec java with
+	// its arguments passed as positional parameters (no shell quoting of paths).
+	argv := append([]string{"unshare", "-n", "sh", "-c", `ip link set lo up && exec "$@"`, "sh"}, d.javaArgs(dynamoInnerPort)...)
+	p, err := startProc("dynamodb-local", d.jarDir, logPath, nil, argv...)
 	if err != nil {
 		return err
 	}
