@@ -24,10 +24,20 @@ const repoRoot = "../.."
 
 var (
 	synthOnce sync.Once
+	synthTemp bool // synthDir was created by this test binary and is removed by TestMain
 	synthDir  string
 	synthErr  string
 	synthed   []*cfn.Stack
 )
+
+// TestMain removes the synthesized assembly after all tests and benchmarks ran.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if synthTemp {
+		_ = os.RemoveAll(synthDir)
+	}
+	os.Exit(code)
+}
 
 // assembly synthesizes the whole app once per test binary (`go run ./infra` with
 // CDK_OUTDIR) and loads it, or loads CONTROLS_ASSEMBLY when set. A synth that exits non-zero
@@ -53,7 +63,7 @@ func assembly(t testing.TB) []*cfn.Stack {
 				synthErr = err.Error()
 				return
 			}
-			synthDir = dir
+			synthDir, synthTemp = dir, true
 			out, err := shell.RunCommandAndGetOutputE(t, shell.Command{
 				Command:    "go",
 				Args:       []string{"run", "./infra"},
