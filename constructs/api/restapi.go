@@ -10,12 +10,13 @@
 // edge.WebACLProps.CountOnlyCommonRules lists "SizeRestrictions_BODY").
 //
 // CloudWatch role: execution logging needs the account-level API Gateway setting
-// "CloudWatch log role ARN" (one per account and region, shared by every API). RestAPIProps
-// ManageAccountCloudWatchRole decides whether this API sets it: leave it false (the default)
-// in all but one stack per account and region (e.g. the prod or a shared foundation stack),
-// because several stacks owning the same account setting overwrite each other and deleting
-// one would leave the others' stages without logs. CDK keeps the setting on stack deletion
-// (RETAIN).
+// "CloudWatch log role ARN" (one per account and region, shared by every API); without it
+// the stage fails to deploy. The construct does not set it by default
+// (RestAPIProps.ManageAccountCloudWatchRole false): several stacks owning the same account
+// setting overwrite each other, and deleting one would leave the others' stages without logs.
+// Set it once per account and region with NewAccountCloudWatchRole (e.g. in the foundation
+// stack), or let exactly one API set it with ManageAccountCloudWatchRole. Both keep the
+// setting on stack deletion (RETAIN).
 //
 // Execution logs: API Gateway writes them to "API-Gateway-Execution-Logs_<api id>/<stage>",
 // a group it would create unencrypted with no expiry. The construct creates that group

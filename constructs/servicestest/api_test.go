@@ -26,6 +26,7 @@ func buildAPI(f *fixture) []badCase {
 		return &api.RestAPIProps{Name: "labsecure-test-lab-api", UserPool: userPool.Pool, WebACL: regionalACL,
 			LogKey: f.logsKey, LogRetentionDays: 90, AlarmTopic: f.alarmTopic}
 	}
+	api.NewAccountCloudWatchRole(f.defaults, "ApiGatewayAccount")
 	restAPI := must(api.NewRestAPI(f.defaults, "LabAPI", good()))
 	write, _ := userPool.Scope("results.write")
 	read, _ := userPool.Scope("results.read")
@@ -188,6 +189,26 @@ func TestRestAPIStage(t *testing.T) {
 		if a := alarm.List("AlarmActions"); len(a) != 1 {
 			t.Errorf("%s: alarm actions %s", alarm.Path(), js(a))
 		}
+	}
+}
+
+func TestAccountCloudWatchRole(t *testing.T) {
+	acct := byPath(t, defaults, "AWS::ApiGateway::Account", "ApiGatewayAccount/")
+	role := byPath(t, defaults, "AWS::IAM::Role", "ApiGatewayAccount/Role")
+	if v, _ := acct.Get("CloudWatchRoleArn"); !cfn.ReferencesTo(v, role.LogicalID) {
+		t.Errorf("%s: role %s", acct.Path(), js(v))
+	}
+	for _, r := range []*cfn.Resource{acct, role} {
+		if r.DeletionPolicy != "Retain" {
+			t.Errorf("%s: DeletionPolicy %q, want Retain (the account setting outlives the stack)", r.Path(), r.DeletionPolicy)
+		}
+	}
+	if p := js(role.List("ManagedPolicyArns")); !strings.Contains(p, "service-role/AmazonAPIGatewayPushToCloudWatchLogs") || strings.Count(p, "policy/") != 1 {
+		t.Errorf("%s: policies %s", role.Path(), p)
+	}
+	eq(t, role, map[string]any{"Service": "apigateway.amazonaws.com"}, "AssumeRolePolicyDocument", "Statement", "0", "Principal")
+	if n := len(defaults.Template.OfType("AWS::ApiGateway::Account")); n != 1 {
+		t.Errorf("%d account settings in the defaults stack, want 1", n)
 	}
 }
 
