@@ -52,7 +52,8 @@ func run() (code int) {
 		fmt.Fprintln(os.Stderr, "labsecure:", err)
 		return 2
 	}
-	if _, err := stacks.BuildApp(app, selected, acks.Nag, time.Now().UTC()); err != nil {
+	built, err := stacks.BuildApp(app, selected, acks.Register, time.Now().UTC())
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "labsecure: the app cannot be built:")
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintln(os.Stderr, "  ", line)
@@ -63,6 +64,16 @@ func run() (code int) {
 	var outdir string
 	if err := synth(app, &outdir); err != nil {
 		fmt.Fprintln(os.Stderr, "labsecure: synth failed:", err)
+		return 1
+	}
+	// Under the cdk CLI a failing validation plugin does not make Synth throw: check the gate.
+	if err := built.Gate.Err(); err != nil {
+		fmt.Fprintln(os.Stderr, "labsecure: the control gate could not evaluate the templates:", err)
+		return 1
+	}
+	if !built.Gate.OK() {
+		failed := built.Gate.Report().Failed()
+		fmt.Fprintf(os.Stderr, "labsecure: %d control finding(s) are violated and not acknowledged (see the validation report above)\n", len(failed))
 		return 1
 	}
 	stacksOut, err := cfn.LoadAssembly(outdir)

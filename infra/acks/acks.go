@@ -3,9 +3,18 @@
 // code like any other change; an entry that expires makes its finding fail again.
 package acks
 
-import "github.com/labsecure/labsecure/constructs/controls"
+import (
+	"slices"
 
-// Register lists the accepted findings. Keep it empty unless a finding cannot be fixed now;
+	"github.com/labsecure/labsecure/constructs/controls"
+)
+
+// Register is the whole register: the accepted control findings (Controls) and the accepted
+// cdk-nag findings (Nag, in nag.go). The synth gate, cdk-nag suppressions and every report
+// read it.
+var Register = slices.Concat(Controls, Nag)
+
+// Controls lists the accepted control findings. Keep it empty unless a finding cannot be fixed now;
 // every entry needs a reason of at least 20 characters, an owner and an expiry within a
 // year. Example:
 //
@@ -17,4 +26,4 @@ import "github.com/labsecure/labsecure/constructs/controls"
 //		Owner:       "platform@labsecure.example",
 //		Expires:     time.Date(2027, 3, 31, 0, 0, 0, 0, time.UTC),
 //	}
-var Register = []controls.Acknowledgement{}
+var Controls = []controls.Acknowledgement{}

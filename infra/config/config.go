@@ -152,7 +152,7 @@ func Defaults() map[string]*Environment {
 			ServiceDesiredCount:   1,
 			ServiceMaxCount:       2,
 			ImageTag:              "1.0.0",
-			MFARequired:           false,
+			MFARequired:           true,
 			AlarmEmail:            "platform-alerts@labsecure.example",
 			Tags: Tags{
 				CostCenter: "engineering",
@@ -170,7 +170,6 @@ func Defaults() map[string]*Environment {
 	staging := common("staging")
 	staging.VPCCIDR = "10.20.0.0/16"
 	staging.BackupRetentionDays = 14
-	staging.MFARequired = true
 	staging.DeletionProtection = true
 	staging.ServiceDesiredCount = 2
 	staging.DatabaseReaders = 1
@@ -188,7 +187,6 @@ func Defaults() map[string]*Environment {
 	prod.ServiceMemoryMiB = 2048
 	prod.ServiceDesiredCount = 2
 	prod.ServiceMaxCount = 4
-	prod.MFARequired = true
 	prod.DocumentDB = true
 	prod.Redis = true
 	prod.Tags.CostCenter = "operations"

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/audit"
 	"github.com/labsecure/labsecure/constructs/compute"
 	"github.com/labsecure/labsecure/constructs/edge"
 	"github.com/labsecure/labsecure/constructs/identity"
@@ -28,6 +29,8 @@ type Application struct {
 	Jobs       *messaging.Queue
 	Schedule   *messaging.Schedule
 	Worker     *compute.WorkerService
+	Flags      *audit.FeatureFlags
+	Admin      *audit.AdminAccess
 }
 
 // NewApplication creates the application stack and admits its services to the databases.
@@ -59,7 +62,7 @@ func NewApplication(scope constructs.Construct, env *config.Environment, f *Foun
 	}); err != nil {
 		return nil, wrap("repository", err)
 	}
-	cluster, err := compute.NewCluster(stack, "Cluster", &compute.ClusterProps{Vpc: f.Network.Vpc, Name: env.Prefix() + "-cluster"})
+	cluster, err := compute.NewCluster(stack, "Cluster", &compute.ClusterProps{Vpc: f.Network.Vpc, Name: env.Prefix() + "-cluster", EphemeralStorageKey: f.Keys.Data})
 	if err != nil {
 		return nil, wrap("cluster", err)
 	}
@@ -137,6 +140,19 @@ func NewApplication(scope constructs.Construct, env *config.Environment, f *Foun
 	}
 	for _, role := range []awsiam.Role{a.Portal.ExecutionRole, a.Worker.ExecutionRole} {
 		allowKeyVia(role, f.Keys.Secrets, "secretsmanager", env.Region, "kms:Decrypt")
+	}
+	// Feature flags (seed 000: AppConfig) and the SSM admin path (seed 002's controlled admin
+	// access, without an SSH bastion: see constructs/audit).
+	if a.Flags, err = audit.NewFeatureFlags(stack, "FeatureFlags", &audit.FeatureFlagsProps{
+		Application: env.Prefix(), Environment: env.Name, Flags: audit.SeedFlags(nil), Key: f.Keys.Data,
+	}); err != nil {
+		return nil, wrap("feature flags", err)
+	}
+	if a.Admin, err = audit.NewAdminAccess(stack, "AdminAccess", &audit.AdminAccessProps{
+		Name: env.Prefix() + "-admin", Vpc: f.Network.Vpc, VolumeKey: f.Keys.Data, LogKey: f.Keys.Logs,
+		LogRetentionDays: env.AuditLogRetentionDays, Retain: retain,
+	}); err != nil {
+		return nil, wrap("admin access", err)
 	}
 	db.AllowFrom(a.Portal.ServiceSecurityGroup)
 	db.AllowFrom(a.Worker.ServiceSecurityGroup)

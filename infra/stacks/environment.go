@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/labsecure/labsecure/constructs/controls"
+	"github.com/labsecure/labsecure/constructs/controls/cdkgate"
 	"github.com/labsecure/labsecure/constructs/tags"
 	"github.com/labsecure/labsecure/infra/config"
 )
@@ -69,12 +70,21 @@ func (e *Environment) Stacks() []awscdk.Stack {
 	return out
 }
 
+// App is what BuildApp built.
+type App struct {
+	Environments []*Environment
+	// Gate is the control catalog, registered as a policy validation plugin: synth runs it
+	// over every template. Check Gate.OK() after synth: under the cdk CLI a failing plugin
+	// does not make Synth throw.
+	Gate *cdkgate.Plugin
+}
+
 // BuildApp builds every given environment under app and adds what checks the whole app: the
-// mandatory-tag enforcement and the cdk-nag packs, with the register's cdk-nag
-// acknowledgements (unexpired at now) applied as suppressions. Configuration errors of all
-// environments are returned together.
-func BuildApp(app awscdk.App, envs []*config.Environment, register []controls.Acknowledgement, now time.Time) ([]*Environment, error) {
-	var out []*Environment
+// mandatory-tag enforcement, the cdk-nag packs with the register's cdk-nag acknowledgements
+// (unexpired at now) applied as suppressions, and the control gate with the register's
+// control acknowledgements. Errors of all environments are returned together.
+func BuildApp(app awscdk.App, envs []*config.Environment, register []controls.Acknowledgement, now time.Time) (*App, error) {
+	out := &App{}
 	var errs []error
 	for _, env := range envs {
 		built, err := Build(app, env)
@@ -83,12 +93,14 @@ func BuildApp(app awscdk.App, envs []*config.Environment, register []controls.Ac
 			continue
 		}
 		SuppressNag(env.Name, built.Stacks(), register, now)
-		out = append(out, built)
+		out.Environments = append(out.Environments, built)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	tags.Enforce(app, tags.Mandatory)
 	ApplyNag(app)
+	out.Gate = cdkgate.NewWithOptions(cdkgate.Options{Acks: register, Now: now})
+	awscdk.Validations_Of(app).AddPlugins(out.Gate)
 	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/labsecure/labsecure/constructs/audit"
 	"github.com/labsecure/labsecure/constructs/keys"
 	"github.com/labsecure/labsecure/constructs/messaging"
 	"github.com/labsecure/labsecure/constructs/network"
@@ -36,10 +37,12 @@ type Foundation struct {
 	LogBucket awss3.Bucket
 	// AlarmTopic receives every alarm and GuardDuty finding (encrypted, e-mail subscription).
 	AlarmTopic awssns.Topic
+	// GuardDuty is the account's threat detection, findings to AlarmTopic (seed 003).
+	GuardDuty *audit.GuardDuty
 }
 
-// NewFoundation creates the foundation stack: keys, VPC with flow logs and endpoints, and the
-// log bucket.
+// NewFoundation creates the foundation stack: keys, VPC with flow logs and endpoints, the log
+// bucket, the alarm topic and GuardDuty.
 func NewFoundation(scope constructs.Construct, env *config.Environment) (*Foundation, error) {
 	stack, err := newStack(scope, env, "foundation", "security", "KMS keys, VPC, flow logs, log bucket")
 	if err != nil {
@@ -96,6 +99,9 @@ func NewFoundation(scope constructs.Construct, env *config.Environment) (*Founda
 	})
 	if err != nil {
 		return nil, fmt.Errorf("foundation alarm topic: %w", err)
+	}
+	if f.GuardDuty, err = audit.NewGuardDuty(stack, "ThreatDetection", &audit.GuardDutyProps{AlarmTopic: f.AlarmTopic}); err != nil {
+		return nil, fmt.Errorf("foundation GuardDuty: %w", err)
 	}
 	return f, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/api"
+	"github.com/labsecure/labsecure/constructs/audit"
 	"github.com/labsecure/labsecure/constructs/compute"
 	"github.com/labsecure/labsecure/constructs/data"
 	"github.com/labsecure/labsecure/constructs/edge"
@@ -47,6 +48,8 @@ type Pipeline struct {
 	WebACL           *edge.WebACL
 	API              *api.RestAPI
 	Backup           *data.BackupPlan
+	Trail            *audit.Trail
+	Dashboard        awscloudwatch.Dashboard
 }
 
 // Timeouts of the handlers; a queue's visibility timeout is six times its consumer's (the
@@ -199,7 +202,45 @@ func NewPipeline(scope constructs.Construct, env *config.Environment, f *Foundat
 	}); err != nil {
 		return nil, wrap("backup plan", err)
 	}
+	// CloudTrail lives here rather than in the foundation so that it can log every object read
+	// and write of the PHI buckets (S3 data events) without a dependency cycle.
+	if p.Trail, err = audit.NewTrail(stack, "Trail", &audit.TrailProps{
+		TrailName: env.Prefix() + "-trail", Key: f.Keys.Data, AccessLogs: f.LogBucket, LogKey: f.Keys.Logs,
+		LogRetentionDays: env.AuditLogRetentionDays, DataEventBuckets: []awss3.IBucket{p.RawBucket, p.ReportsBucket},
+		Retain: retain,
+	}); err != nil {
+		return nil, wrap("trail", err)
+	}
+	if p.Dashboard, err = audit.NewDashboard(stack, "Dashboard", p.dashboard(env, app)); err != nil {
+		return nil, wrap("dashboard", err)
+	}
 	return p, nil
+}
+
+// dashboard is the environment's operations dashboard: the portal, the pipeline's queues,
+// handlers and API.
+func (p *Pipeline) dashboard(env *config.Environment, app *Application) *audit.DashboardProps {
+	var errs, durations []awscloudwatch.IMetric
+	for _, h := range Handlers {
+		errs = append(errs, p.Functions[h].Function.MetricErrors(nil))
+		durations = append(durations, p.Functions[h].Function.MetricDuration(nil))
+	}
+	queueDepth := func(q *messaging.Queue) []awscloudwatch.IMetric {
+		return []awscloudwatch.IMetric{q.Queue.MetricApproximateNumberOfMessagesVisible(nil), q.DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(nil)}
+	}
+	return &audit.DashboardProps{
+		Name: env.Prefix(),
+		Sections: []audit.DashboardSection{
+			{Title: "Lab API requests and errors", Metrics: []awscloudwatch.IMetric{p.API.API.MetricCount(nil), p.API.API.MetricServerError(nil), p.API.API.MetricClientError(nil)}},
+			{Title: "Handler errors", Metrics: errs},
+			{Title: "Handler duration", Metrics: durations},
+			{Title: "Lab-results queue and DLQ", Metrics: queueDepth(p.LabResults)},
+			{Title: "Notification queue and DLQ", Metrics: queueDepth(p.Notifications)},
+			{Title: "Scheduled jobs queue and DLQ", Metrics: queueDepth(app.Jobs)},
+			{Title: "Portal CPU and memory", Metrics: []awscloudwatch.IMetric{app.Portal.Service.MetricCpuUtilization(nil), app.Portal.Service.MetricMemoryUtilization(nil)}},
+		},
+		Alarms: append(append(p.LabResults.Alarms(), p.Notifications.Alarms()...), p.API.ServerErrorAlarm),
+	}
 }
 
 // grant gives each handler's role exactly the actions of seed 001 section 8.3 (plus what the

@@ -55,6 +55,9 @@ func newStack(scope constructs.Construct, env *config.Environment, part, compone
 		"NoncurrentVersionDays": env.NoncurrentVersionDays,
 		"DeletionProtection":    env.DeletionProtection,
 		"MultiAZDatabase":       env.DatabaseReaders > 0,
+		"MultiAz":               env.NATGateways == env.AZCount,
+		"DbReaders":             env.DatabaseReaders,
+		"LogRetentionDays":      env.AppLogRetentionDays,
 		"NotApplicable":         notApplicable,
 	})
 	return stack, nil

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/appcontext"
 	"github.com/labsecure/labsecure/constructs/cfn"
+	"github.com/labsecure/labsecure/constructs/controls/cdkgate"
 	"github.com/labsecure/labsecure/infra/acks"
 	"github.com/labsecure/labsecure/infra/config"
 	"github.com/labsecure/labsecure/infra/stacks"
@@ -21,6 +22,7 @@ import (
 var (
 	synthesized []*cfn.Stack
 	synthErr    error
+	gate        *cdkgate.Plugin
 )
 
 func TestMain(m *testing.M) {
@@ -54,9 +56,11 @@ func synthAll(dir string) (stacksOut []*cfn.Stack, err error) {
 		}
 	}()
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(dir), PostCliContext: appcontext.Context()})
-	if _, err := stacks.BuildApp(app, offlineEnvironments(), acks.Nag, time.Now().UTC()); err != nil {
+	built, err := stacks.BuildApp(app, offlineEnvironments(), acks.Register, time.Now().UTC())
+	if err != nil {
 		return nil, err
 	}
+	gate = built.Gate
 	asm := app.Synth(nil)
 	return cfn.LoadAssembly(*asm.Directory())
 }
@@ -171,7 +175,7 @@ func TestInvalidConfigFailsBeforeSynth(t *testing.T) {
 	envs := offlineEnvironments()
 	envs[0].AZCount = 0
 	envs[2].DeletionProtection = false
-	_, err := stacks.BuildApp(app, envs, acks.Nag, time.Now().UTC())
+	_, err := stacks.BuildApp(app, envs, acks.Register, time.Now().UTC())
 	if err == nil {
 		t.Fatal("invalid config was accepted")
 	}
@@ -180,5 +184,19 @@ func TestInvalidConfigFailsBeforeSynth(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not say %q:\n%v", want, err)
 		}
+	}
+}
+
+// The control gate ran inside synth over every template and found nothing unacknowledged.
+func TestControlGateRanAndPassed(t *testing.T) {
+	requireSynth(t)
+	if gate == nil || gate.Report() == nil {
+		t.Fatal("the control gate did not run during synth")
+	}
+	if err := gate.Err(); err != nil {
+		t.Fatalf("gate error: %v", err)
+	}
+	for _, r := range gate.Report().Failed() {
+		t.Errorf("control %s failed on %s: %v", r.Control.ID, r.Stack, r.Findings)
 	}
 }
