@@ -133,7 +133,7 @@ func NewApplication(scope constructs.Construct, env *config.Environment, f *Foun
 		Vpc:       f.Network.Vpc,
 		Cluster:   cluster,
 		Queue:     a.Jobs.Queue,
-		MinCount:  1,
+		MinCount:  env.ServiceDesiredCount, // one task per AZ where the environment promises multi-AZ
 		MaxCount:  env.ServiceMaxCount,
 	}); err != nil {
 		return nil, wrap("worker service", err)
