@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/labsecure/labsecure/constructs/api"
 	"github.com/labsecure/labsecure/constructs/audit"
 	"github.com/labsecure/labsecure/constructs/keys"
 	"github.com/labsecure/labsecure/constructs/messaging"
@@ -100,6 +101,9 @@ func NewFoundation(scope constructs.Construct, env *config.Environment) (*Founda
 	if err != nil {
 		return nil, fmt.Errorf("foundation alarm topic: %w", err)
 	}
+	// API Gateway execution logging needs the account's CloudWatch role (one per account and
+	// region: environments are separate accounts, like the GuardDuty detector).
+	api.NewAccountCloudWatchRole(stack, "ApiGatewayAccount")
 	if f.GuardDuty, err = audit.NewGuardDuty(stack, "ThreatDetection", &audit.GuardDutyProps{AlarmTopic: f.AlarmTopic}); err != nil {
 		return nil, fmt.Errorf("foundation GuardDuty: %w", err)
 	}
