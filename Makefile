@@ -32,11 +32,7 @@ build/lambdas/%/bootstrap: $(GO_SOURCES)
 ## CDK CLI, with the control gate) and write the control report to $(REPORTS)/.
 synth: tools lambdas
 	cdk synth --quiet $(if $(ENV),-c env=$(ENV))
-	@echo "== stacks in cdk.out"
-	@ls -1 cdk.out/*.template.json | sed 's|cdk.out/||; s|.template.json||' | while read -r s; do \
-	  printf '  %-40s %6s bytes  %4s resources\n' "$$s" "$$(wc -c < cdk.out/$$s.template.json)" \
-	    "$$(grep -o '"Type": "AWS::[^"]*"' cdk.out/$$s.template.json | wc -l)"; done
-	@if [ -d infra/controlreport ]; then go run ./infra/controlreport -assembly cdk.out -out $(REPORTS); fi
+	go run ./infra/controlreport -assembly cdk.out -out $(REPORTS)
 
 ## list: the stacks, as the CDK CLI lists them
 list: tools lambdas

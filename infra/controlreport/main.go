@@ -71,6 +71,15 @@ func run(args []string, stdout, stderr io.Writer, register []controls.Acknowledg
 			return 2
 		}
 	}
+	fmt.Fprintf(stdout, "%-34s %10s %10s\n", "STACK", "BYTES", "RESOURCES")
+	for _, s := range stacks {
+		size := int64(0)
+		if fi, err := os.Stat(s.TemplateFile); err == nil {
+			size = fi.Size()
+		}
+		fmt.Fprintf(stdout, "%-34s %10d %10d\n", s.StackName, size, len(s.Template.Resources))
+	}
+	fmt.Fprintln(stdout)
 	if err := controls.WriteSummary(stdout, rep); err != nil {
 		fmt.Fprintf(stderr, "controlreport: %v\n", err)
 		return 2
