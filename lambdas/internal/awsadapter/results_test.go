@@ -30,7 +30,8 @@ func store() *awsadapter.ResultStore { return awsadapter.NewResultStore(env.Dyna
 func TestCreateIngestion(t *testing.T) {
 	ctx := testCtx(t)
 	st := store()
-	first := newRecord("acc-1")
+	acc1 := fmt.Sprintf("acc-1-%d", seq.Add(1))
+	first := newRecord(acc1)
 	if err := st.CreateIngestion(ctx, first); err != nil {
 		t.Fatalf("first ingestion: %v", err)
 	}
@@ -42,7 +43,7 @@ func TestCreateIngestion(t *testing.T) {
 		got.RawKey != first.RawKey || got.IdempotencyKey != first.IdempotencyKey || got.Enqueued {
 		t.Errorf("Get = %+v; want the created record", got)
 	}
-	correction := newRecord("acc-1")
+	correction := newRecord(acc1)
 	correction.Supersedes = first.ResultID
 
 	tests := []struct {
@@ -50,12 +51,12 @@ func TestCreateIngestion(t *testing.T) {
 		rec  func() pipeline.Record
 		want error
 	}{
-		{"same idempotency key", func() pipeline.Record { r := newRecord("acc-1"); r.IdempotencyKey = first.IdempotencyKey; return r }, pipeline.ErrDuplicate},
-		{"head exists but no supersedes", func() pipeline.Record { return newRecord("acc-1") }, pipeline.ErrAccessionMoved},
-		{"supersedes a stale head", func() pipeline.Record { r := newRecord("acc-1"); r.Supersedes = "res-other"; return r }, pipeline.ErrAccessionMoved},
+		{"same idempotency key", func() pipeline.Record { r := newRecord(acc1); r.IdempotencyKey = first.IdempotencyKey; return r }, pipeline.ErrDuplicate},
+		{"head exists but no supersedes", func() pipeline.Record { return newRecord(acc1) }, pipeline.ErrAccessionMoved},
+		{"supersedes a stale head", func() pipeline.Record { r := newRecord(acc1); r.Supersedes = "res-other"; return r }, pipeline.ErrAccessionMoved},
 		{"result id reused", func() pipeline.Record { r := newRecord("acc-2"); r.ResultID = first.ResultID; return r }, pipeline.ErrConditionFailed},
 		{"correction of the head", func() pipeline.Record { return correction }, nil},
-		{"second correction of the old head", func() pipeline.Record { r := newRecord("acc-1"); r.Supersedes = first.ResultID; return r }, pipeline.ErrAccessionMoved},
+		{"second correction of the old head", func() pipeline.Record { r := newRecord(acc1); r.Supersedes = first.ResultID; return r }, pipeline.ErrAccessionMoved},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,7 +66,7 @@ func TestCreateIngestion(t *testing.T) {
 			}
 		})
 	}
-	head, err := st.GetAccessionHead(ctx, "acc-1")
+	head, err := st.GetAccessionHead(ctx, acc1)
 	if err != nil || head.ResultID != correction.ResultID {
 		t.Errorf("head = %s, %v; want the correction %s", head.ResultID, err, correction.ResultID)
 	}
@@ -90,11 +91,12 @@ func TestCreateIngestionRace(t *testing.T) {
 	st := store()
 	var wg sync.WaitGroup
 	var ok, moved atomic.Int32
+	acc := fmt.Sprintf("acc-race-%d", seq.Add(1))
 	for i := 0; i < 6; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := st.CreateIngestion(ctx, newRecord("acc-race"))
+			err := st.CreateIngestion(ctx, newRecord(acc))
 			switch {
 			case err == nil:
 				ok.Add(1)
@@ -114,7 +116,8 @@ func TestCreateIngestionRace(t *testing.T) {
 func TestTransitionAndQueryByPatient(t *testing.T) {
 	ctx := testCtx(t)
 	st := store()
-	a, b := newRecord("acc-t1"), newRecord("acc-t2")
+	a, b := newRecord(fmt.Sprintf("acc-t1-%d", seq.Add(1))), newRecord(fmt.Sprintf("acc-t2-%d", seq.Add(1)))
+	pk := fmt.Sprintf("pk-%d", seq.Add(1))
 	for _, r := range []pipeline.Record{a, b} {
 		if err := st.CreateIngestion(ctx, r); err != nil {
 			t.Fatal(err)
@@ -131,8 +134,8 @@ func TestTransitionAndQueryByPatient(t *testing.T) {
 	}{
 		{"received -> processing", a.ResultID, []pipeline.Status{pipeline.StatusReceived}, pipeline.StatusProcessing, pipeline.Patch{At: at}, nil},
 		{"wrong source", a.ResultID, []pipeline.Status{pipeline.StatusReceived}, pipeline.StatusProcessing, pipeline.Patch{}, pipeline.ErrConditionFailed},
-		{"processing -> ready with patient key", a.ResultID, []pipeline.Status{pipeline.StatusReceived, pipeline.StatusProcessing}, pipeline.StatusReady, pipeline.Patch{PatientKey: "pk-1", At: at}, nil},
-		{"second record ready", b.ResultID, []pipeline.Status{pipeline.StatusReceived}, pipeline.StatusReady, pipeline.Patch{PatientKey: "pk-1"}, nil},
+		{"processing -> ready with patient key", a.ResultID, []pipeline.Status{pipeline.StatusReceived, pipeline.StatusProcessing}, pipeline.StatusReady, pipeline.Patch{PatientKey: pk, At: at}, nil},
+		{"second record ready", b.ResultID, []pipeline.Status{pipeline.StatusReceived}, pipeline.StatusReady, pipeline.Patch{PatientKey: pk}, nil},
 		{"missing record", "res-none-000", []pipeline.Status{pipeline.StatusReceived}, pipeline.StatusReady, pipeline.Patch{}, pipeline.ErrNotFound},
 		{"empty from", a.ResultID, nil, pipeline.StatusFailed, pipeline.Patch{}, pipeline.ErrConditionFailed},
 	}
@@ -145,7 +148,7 @@ func TestTransitionAndQueryByPatient(t *testing.T) {
 		})
 	}
 	got, _ := st.Get(ctx, a.ResultID)
-	if got.Status != pipeline.StatusReady || got.PatientKey != "pk-1" || !got.UpdatedAt.Equal(at) {
+	if got.Status != pipeline.StatusReady || got.PatientKey != pk || !got.UpdatedAt.Equal(at) {
 		t.Errorf("after transitions: %+v", got)
 	}
 	if err := st.MarkEnqueued(ctx, a.ResultID, at); err != nil {
@@ -161,7 +164,7 @@ func TestTransitionAndQueryByPatient(t *testing.T) {
 	if !got.Enqueued || !got.NotificationQueued {
 		t.Errorf("flags not set: %+v", got)
 	}
-	recs, err := st.QueryByPatient(ctx, "pk-1")
+	recs, err := st.QueryByPatient(ctx, pk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +187,7 @@ func ids(rs []pipeline.Record) []string {
 func TestNotificationClaims(t *testing.T) {
 	ctx := testCtx(t)
 	st := store()
-	r := newRecord("acc-n")
+	r := newRecord(fmt.Sprintf("acc-n-%d", seq.Add(1)))
 	if err := st.CreateIngestion(ctx, r); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package localrun_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"sync"
@@ -45,12 +46,15 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+var stacks int
+
 func newStack(t *testing.T, prefix string, sdkAttempts int) (*localrun.Stack, *syncBuffer) {
 	t.Helper()
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	st, err := localrun.Setup(ctx, env, &localrun.Options{Prefix: prefix, SDKMaxAttempts: sdkAttempts,
+	stacks++ // fresh resources per stack, so -count=N reruns start from empty queues and tables
+	st, err := localrun.Setup(ctx, env, &localrun.Options{Prefix: fmt.Sprintf("%s-%d", prefix, stacks), SDKMaxAttempts: sdkAttempts,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatalf("set up local pipeline: %v", err)
