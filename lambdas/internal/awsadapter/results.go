@@ -156,8 +156,14 @@ func (r *ResultStore) Transition(ctx context.Context, resultID string, from []pi
 		vals[ph] = s(string(f))
 	}
 	if p.PatientKey != "" {
-		sets = append(sets, "patient_key = :pk", "gsi1pk = :g", "gsi1sk = if_not_exists(received_at, :epoch)")
-		vals[":pk"], vals[":g"], vals[":epoch"] = s(p.PatientKey), s(patientGSI(p.PatientKey)), s(fixedTime(time.Unix(0, 0)))
+		// The index sort key is "<received_at>#<result_id>"; received_at never changes after
+		// ingest, so reading it first is race-free.
+		rec, err := r.Get(ctx, resultID)
+		if err != nil {
+			return fmt.Errorf("transition %s -> %s: %w", resultID, to, err)
+		}
+		sets = append(sets, "patient_key = :pk", "gsi1pk = :g", "gsi1sk = :gs")
+		vals[":pk"], vals[":g"], vals[":gs"] = s(p.PatientKey), s(patientGSI(p.PatientKey)), s(gsiSort(rec.ReceivedAt, resultID))
 	}
 	if p.ErrorCode != "" {
 		sets = append(sets, "error_code = :ec")

@@ -8,6 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/labsecure/labsecure/lambdas/internal/awsadapter"
 	"github.com/labsecure/labsecure/lambdas/internal/pipeline"
 )
@@ -163,6 +167,15 @@ func TestTransitionAndQueryByPatient(t *testing.T) {
 	got, _ = st.Get(ctx, a.ResultID)
 	if !got.Enqueued || !got.NotificationQueued {
 		t.Errorf("flags not set: %+v", got)
+	}
+	raw, err := env.DynamoDB().GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(resultsTable), ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{awsadapter.AttrPK: &types.AttributeValueMemberS{Value: "RESULT#" + a.ResultID}, awsadapter.AttrSK: &types.AttributeValueMemberS{Value: "RECORD"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSK := a.ReceivedAt.UTC().Format("2006-01-02T15:04:05.000000000Z") + "#" + a.ResultID
+	if got, _ := raw.Item[awsadapter.AttrGSI1SK].(*types.AttributeValueMemberS); got == nil || got.Value != wantSK {
+		t.Errorf("gsi1sk = %v; want %q", raw.Item[awsadapter.AttrGSI1SK], wantSK)
 	}
 	recs, err := st.QueryByPatient(ctx, pk)
 	if err != nil {
