@@ -72,8 +72,15 @@ func run() (code int) {
 		return 1
 	}
 	if !built.Gate.OK() {
-		failed := built.Gate.Report().Failed()
-		fmt.Fprintf(os.Stderr, "labsecure: %d control finding(s) are violated and not acknowledged (see the validation report above)\n", len(failed))
+		n := 0
+		for _, r := range built.Gate.Report().Failed() {
+			for _, f := range r.Findings {
+				n++
+				fmt.Fprintf(os.Stderr, "[FAIL] %s %s (%s)\n  %s\n  seed %s: %q\n  fix: %s\n",
+					r.Control.ID, r.Control.Title, f.Path, f.Message, r.Control.Seed, r.Control.Sentence, r.Control.Remediation)
+			}
+		}
+		fmt.Fprintf(os.Stderr, "labsecure: %d control finding(s) are violated and not acknowledged; fix them or acknowledge them in infra/acks (reason, owner, expiry)\n", n)
 		return 1
 	}
 	stacksOut, err := cfn.LoadAssembly(outdir)
