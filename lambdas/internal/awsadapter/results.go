@@ -67,28 +67,61 @@ func (r *ResultStore) CreateIngestion(ctx context.Context, rec pipeline.Record) 
 				ConditionExpression:       aws.String("attribute_exists(pk)"),
 				ExpressionAttributeValues: item{":new": s(rec.ResultID)}}})
 	}
-	_, err := r.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if err == nil {
-		return nil
+	for attempt := 1; ; attempt++ {
+		_, err := r.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil {
+			return nil
+		}
+		err, retry := ingestionError(r.table, err)
+		if !retry || attempt == maxConflictAttempts {
+			return err
+		}
+		// Another transaction holds one of the items (same accession racing): try again shortly.
+		t := time.NewTimer(time.Duration(attempt) * 25 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("create ingestion: %w", ctx.Err())
+		case <-t.C:
+		}
 	}
+}
+
+// maxConflictAttempts bounds the TransactWriteItems attempts of CreateIngestion when DynamoDB
+// cancels it with TransactionConflict only.
+const maxConflictAttempts = 3
+
+// ingestionError maps a failed CreateIngestion transaction to the port's sentinel errors, by
+// the cancellation reason of each item (0 record, 1 idempotency key, 2 accession head,
+// 3 superseded record). retry is true when the only problem was a conflicting transaction.
+func ingestionError(table string, err error) (mapped error, retry bool) {
 	var tc *types.TransactionCanceledException
 	if !errors.As(err, &tc) {
-		return fmt.Errorf("create ingestion in %s: %w", r.table, err)
+		return fmt.Errorf("create ingestion in %s: %w", table, err), false
 	}
-	failed := func(i int) bool {
-		return i < len(tc.CancellationReasons) && aws.ToString(tc.CancellationReasons[i].Code) == "ConditionalCheckFailed"
+	code := func(i int) string {
+		if i < len(tc.CancellationReasons) {
+			return aws.ToString(tc.CancellationReasons[i].Code)
+		}
+		return ""
 	}
+	failed := func(i int) bool { return code(i) == "ConditionalCheckFailed" }
 	switch {
 	case failed(1):
-		return fmt.Errorf("create ingestion: %w", pipeline.ErrDuplicate)
+		return fmt.Errorf("create ingestion: %w", pipeline.ErrDuplicate), false
 	case failed(2):
-		return fmt.Errorf("create ingestion: %w", pipeline.ErrAccessionMoved)
+		return fmt.Errorf("create ingestion: %w", pipeline.ErrAccessionMoved), false
 	case failed(0):
-		return fmt.Errorf("create ingestion: result id reused: %w", pipeline.ErrConditionFailed)
+		return fmt.Errorf("create ingestion: result id reused: %w", pipeline.ErrConditionFailed), false
 	case failed(3):
-		return fmt.Errorf("create ingestion: superseded record missing: %w", pipeline.ErrConditionFailed)
+		return fmt.Errorf("create ingestion: superseded record missing: %w", pipeline.ErrConditionFailed), false
 	}
-	return fmt.Errorf("create ingestion in %s: %w", r.table, err)
+	for i := range tc.CancellationReasons {
+		if code(i) == "TransactionConflict" {
+			return fmt.Errorf("create ingestion in %s: %w", table, err), true
+		}
+	}
+	return fmt.Errorf("create ingestion in %s: %w", table, err), false
 }
 
 // GetByIdempotencyKey implements pipeline.IngestionStore.

@@ -294,3 +294,37 @@ func TestTableSchemas(t *testing.T) {
 		t.Errorf("audit CreateTableInput = %+v", in)
 	}
 }
+
+// DynamoDB Local serializes transactions, so conflicts and reason mapping are checked on
+// synthetic cancellations.
+func TestIngestionErrorMapping(t *testing.T) {
+	cancel := func(codes ...string) error {
+		var rs []types.CancellationReason
+		for _, c := range codes {
+			rs = append(rs, types.CancellationReason{Code: aws.String(c)})
+		}
+		return &types.TransactionCanceledException{CancellationReasons: rs}
+	}
+	tests := []struct {
+		name      string
+		err       error
+		want      error
+		wantRetry bool
+	}{
+		{"duplicate wins over a moved head", cancel("None", "ConditionalCheckFailed", "ConditionalCheckFailed"), pipeline.ErrDuplicate, false},
+		{"moved head", cancel("None", "None", "ConditionalCheckFailed"), pipeline.ErrAccessionMoved, false},
+		{"result id reused", cancel("ConditionalCheckFailed", "None", "None"), pipeline.ErrConditionFailed, false},
+		{"superseded record missing", cancel("None", "None", "None", "ConditionalCheckFailed"), pipeline.ErrConditionFailed, false},
+		{"conflict only is retried", cancel("None", "TransactionConflict", "None"), nil, true},
+		{"condition beats conflict", cancel("None", "TransactionConflict", "ConditionalCheckFailed"), pipeline.ErrAccessionMoved, false},
+		{"other error", errors.New("throttled"), nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, retry := awsadapter.IngestionError("results", tt.err)
+			if retry != tt.wantRetry || tt.want != nil && !errors.Is(got, tt.want) || got == nil {
+				t.Errorf("IngestionError = %v, retry %v; want %v, retry %v", got, retry, tt.want, tt.wantRetry)
+			}
+		})
+	}
+}

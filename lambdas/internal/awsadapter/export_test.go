@@ -1,0 +1,4 @@
+package awsadapter
+
+// IngestionError exposes ingestionError to the external tests.
+var IngestionError = ingestionError
