@@ -55,14 +55,21 @@ fuzz-short:
 	    echo "== $$pkg $$f"; go test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; done
 
-## bench: every benchmark (medians: run with COUNT=5 and read the output with benchstat)
+## bench: the Go benchmarks of the code (control evaluation, normalization vs bare JSON
+## decoding, ingest handler latency), COUNT runs each; then bench-synth.
 COUNT ?= 5
 bench: tools lambdas
-	go test -run '^$$' -bench . -benchmem -count $(COUNT) ./constructs/... ./lambdas/... ./test/... | tee bench.txt
+	go test -run '^$$' -bench . -benchmem -count $(COUNT) ./constructs/controls/... ./lambdas/... | tee bench.txt
+	CONTROLS_ASSEMBLY= go test -run '^$$' -bench EvaluateAll -count $(COUNT) ./test/controls | tee -a bench.txt
+	sh lambdas/internal/labresult/bench.sh | tee -a bench.txt
+	$(MAKE) bench-synth
 
-## bench-synth: cold build, warm rebuild-and-synth, and CDK validator on vs off
+## bench-synth: what building and synthesizing costs, as medians of LABSECURE_BENCH_SAMPLES
+## runs: cold build (empty Go build cache), warm relink-and-synth, CDK's validator on vs off
+## (separate processes), and cdk-nag's cost in-process (validator off, to isolate it).
 bench-synth: tools lambdas
-	go test -run '^$$' -bench 'Synth|Build' -benchtime 1x -count $(COUNT) -timeout 60m ./infra/bench | tee bench-synth.txt
+	go test -run '^$$' -bench . -benchtime 1x -timeout 90m ./infra/bench | tee bench-synth.txt
+	CDK_VALIDATION=false go test -run '^$$' -bench SynthAllEnvironments -benchtime 1x -timeout 60m ./infra/stacks | tee -a bench-synth.txt
 
 ## pipeline-demo: run the lab pipeline locally on the emulators and print what happens per message
 pipeline-demo: tools

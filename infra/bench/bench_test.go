@@ -5,8 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"testing"
 	"time"
 )
@@ -29,31 +27,6 @@ func repoRoot(tb testing.TB) string {
 	}
 }
 
-func samples(def int) int {
-	if n, err := strconv.Atoi(os.Getenv("LABSECURE_BENCH_SAMPLES")); err == nil && n > 0 {
-		return n
-	}
-	return def
-}
-
-// measure runs f n times and reports the median, minimum and maximum in seconds.
-func measure(b *testing.B, n int, f func(i int) error) {
-	b.Helper()
-	var d []float64
-	for i := 0; i < n; i++ {
-		start := time.Now()
-		if err := f(i); err != nil {
-			b.Fatal(err)
-		}
-		d = append(d, time.Since(start).Seconds())
-	}
-	slices.Sort(d)
-	b.ReportMetric(d[len(d)/2], "median-s")
-	b.ReportMetric(d[0], "min-s")
-	b.ReportMetric(d[len(d)-1], "max-s")
-	b.ReportMetric(float64(n), "samples")
-}
-
 func run(dir string, env []string, name string, args ...string) error {
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
@@ -74,7 +47,7 @@ func buildApp(b *testing.B, root, out string, env ...string) error {
 func BenchmarkColdBuild(b *testing.B) {
 	root := repoRoot(b)
 	for range b.N {
-		measure(b, samples(3), func(int) error {
+		Measure(b, Samples(3), func(int) error {
 			cache := b.TempDir()
 			return buildApp(b, root, filepath.Join(b.TempDir(), "infra"), "GOCACHE="+cache)
 		})
@@ -88,7 +61,7 @@ func BenchmarkWarmRebuildAndSynth(b *testing.B) {
 	root := repoRoot(b)
 	bin := filepath.Join(b.TempDir(), "infra")
 	for range b.N {
-		measure(b, samples(5), func(i int) error {
+		Measure(b, Samples(5), func(i int) error {
 			if err := run(root, nil, "go", "build", "-ldflags", fmt.Sprintf("-X main.buildStamp=%d-%d", time.Now().UnixNano(), i), "-o", bin, "./infra"); err != nil {
 				return err
 			}
@@ -108,7 +81,7 @@ func BenchmarkSynth(b *testing.B) {
 	for _, validation := range []string{"true", "false"} {
 		b.Run("validation="+validation, func(b *testing.B) {
 			for range b.N {
-				measure(b, samples(5), func(int) error {
+				Measure(b, Samples(5), func(int) error {
 					return run(root, []string{"CDK_OUTDIR=" + b.TempDir(), "CDK_VALIDATION=" + validation}, bin)
 				})
 			}

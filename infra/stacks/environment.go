@@ -84,6 +84,12 @@ type App struct {
 // (unexpired at now) applied as suppressions, and the control gate with the register's
 // control acknowledgements. Errors of all environments are returned together.
 func BuildApp(app awscdk.App, envs []*config.Environment, register []controls.Acknowledgement, now time.Time) (*App, error) {
+	return buildApp(app, envs, register, now, true)
+}
+
+// buildApp is BuildApp; nag=false (tests and benchmarks only, see export_test.go) leaves the
+// cdk-nag packs out to measure what they cost.
+func buildApp(app awscdk.App, envs []*config.Environment, register []controls.Acknowledgement, now time.Time, nag bool) (*App, error) {
 	out := &App{}
 	var errs []error
 	for _, env := range envs {
@@ -99,7 +105,9 @@ func BuildApp(app awscdk.App, envs []*config.Environment, register []controls.Ac
 		return nil, errors.Join(errs...)
 	}
 	tags.Enforce(app, tags.Mandatory)
-	ApplyNag(app)
+	if nag {
+		ApplyNag(app)
+	}
 	out.Gate = cdkgate.NewWithOptions(cdkgate.Options{Acks: register, Now: now})
 	awscdk.Validations_Of(app).AddPlugins(out.Gate)
 	return out, nil

@@ -12,8 +12,10 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/appcontext"
 	"github.com/labsecure/labsecure/constructs/cfn"
+	"github.com/labsecure/labsecure/constructs/controls"
 	"github.com/labsecure/labsecure/constructs/controls/cdkgate"
 	"github.com/labsecure/labsecure/infra/acks"
+	"github.com/labsecure/labsecure/infra/bench"
 	"github.com/labsecure/labsecure/infra/config"
 	"github.com/labsecure/labsecure/infra/stacks"
 )
@@ -249,5 +251,39 @@ func TestProdContainsEveryKindOfResource(t *testing.T) {
 	}
 	if have["AWS::DocDB::DBInstance"] != 3 {
 		t.Errorf("DocumentDB instances %d, want 3 (seed 000)", have["AWS::DocDB::DBInstance"])
+	}
+}
+
+// BenchmarkSynthAllEnvironments synthesizes every environment in-process, with and without
+// the cdk-nag packs, to show what cdk-nag costs beside the control gate (run with
+// -benchtime 1x; the medians are reported as median-s). CDK's own validator follows
+// CDK_VALIDATION from the environment of the test process.
+func BenchmarkSynthAllEnvironments(b *testing.B) {
+	builds := []struct {
+		name  string
+		build func(awscdk.App, []*config.Environment, []controls.Acknowledgement, time.Time) (*stacks.App, error)
+	}{{"gate+nag", stacks.BuildApp}, {"gate-only", stacks.BuildAppWithoutNag}}
+	for _, bc := range builds {
+		b.Run(bc.name, func(b *testing.B) {
+			for range b.N {
+				bench.Measure(b, bench.Samples(3), func(int) (err error) {
+					defer func() {
+						if r := recover(); r != nil {
+							err = fmt.Errorf("synth: %v", r)
+						}
+					}()
+					app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(b.TempDir()), PostCliContext: appcontext.Context()})
+					built, err := bc.build(app, offlineEnvironments(), acks.Register, time.Now().UTC())
+					if err != nil {
+						return err
+					}
+					app.Synth(nil)
+					if !built.Gate.OK() {
+						return fmt.Errorf("gate failed")
+					}
+					return nil
+				})
+			}
+		})
 	}
 }
