@@ -73,7 +73,7 @@ bench-synth: tools lambdas
 
 ## pipeline-demo: run the lab pipeline locally on the emulators and print what happens per message
 pipeline-demo: tools
-	go run ./test/pipeline/cmd/demo
+	go run ./lambdas/internal/localrun/cmd/demo
 
 clean:
 	rm -rf cdk.out build $(REPORTS) bench.txt bench-synth.txt
