@@ -89,7 +89,7 @@ func synthesize() (code int, err error) {
 
 	tags.Enforce(app, tags.Mandatory)
 
-	collectBadProps(app, dataKey, logsKey, logBucket)
+	collectBadProps(dataKey, logsKey, logBucket)
 
 	asm := app.Synth(nil)
 	all, err := cfn.LoadAssembly(*asm.Directory())
@@ -133,9 +133,10 @@ func synthesizeUntagged() (report []byte, synthErr error) {
 	return nil, nil
 }
 
-// collectBadProps calls every constructor with invalid props; nothing may be created.
-func collectBadProps(app awscdk.App, dataKey, logsKey awskms.IKey, logBucket awss3.IBucket) {
-	scope := awscdk.NewStack(app, jsii.String("BadProps"), nil)
+// collectBadProps calls every constructor with invalid props, in an app of its own that is
+// never synthesized (the constructors must refuse before creating anything).
+func collectBadProps(dataKey, logsKey awskms.IKey, logBucket awss3.IBucket) {
+	scope := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("BadProps"), nil)
 	cases := map[string]func() error{
 		"keys nil":          func() error { _, err := keys.New(scope, "K0", nil); return err },
 		"keys alias prefix": func() error { _, err := keys.New(scope, "K1", &keys.Props{Alias: "aws/s3"}); return err },
