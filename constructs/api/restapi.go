@@ -252,19 +252,16 @@ func NewRestAPI(scope constructs.Construct, id string, props *RestAPIProps) (*Re
 	restAPI := awsapigateway.NewRestApi(self, jsii.String("Resource"), rp)
 	out := &RestAPI{API: restAPI, Stage: restAPI.DeploymentStage(), AccessLogs: accessLogs}
 
-	// Execution logs: own the group API Gateway would otherwise create unencrypted. Its name
-	// holds the API ID token, which logs.New's name check cannot see through, so it is built
-	// here with the same settings logs.New applies (key, explicit retention, removal).
-	removal := awscdk.RemovalPolicy_DESTROY
-	if props.Retain {
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
-	exec := awslogs.NewLogGroup(self, jsii.String("ExecutionLogs"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String("API-Gateway-Execution-Logs_" + *restAPI.RestApiId() + "/" + stageName),
-		EncryptionKey: props.LogKey,
-		Retention:     retention(props.LogRetentionDays),
-		RemovalPolicy: removal,
+	// Execution logs: own the group API Gateway would otherwise create unencrypted.
+	exec, err := logs.New(self, "ExecutionLogs", &logs.Props{
+		Name:          "API-Gateway-Execution-Logs_" + *restAPI.RestApiId() + "/" + stageName,
+		Key:           props.LogKey,
+		RetentionDays: props.LogRetentionDays,
+		Retain:        props.Retain,
 	})
+	if err != nil {
+		return nil, fmt.Errorf("api: execution log group: %w", err)
+	}
 	out.Stage.Node().AddDependency(exec)
 	out.ExecutionLogs = exec
 
@@ -423,19 +420,4 @@ func (a *RestAPI) AddPipelineRoutes(r *PipelineRoutes) error {
 		}
 	}
 	return nil
-}
-
-// retention maps a CloudWatch Logs day count to the enum aws-cdk-lib uses (validated before).
-func retention(days int) awslogs.RetentionDays {
-	names := map[int]awslogs.RetentionDays{
-		1: awslogs.RetentionDays_ONE_DAY, 3: awslogs.RetentionDays_THREE_DAYS, 5: awslogs.RetentionDays_FIVE_DAYS,
-		7: awslogs.RetentionDays_ONE_WEEK, 14: awslogs.RetentionDays_TWO_WEEKS, 30: awslogs.RetentionDays_ONE_MONTH,
-		60: awslogs.RetentionDays_TWO_MONTHS, 90: awslogs.RetentionDays_THREE_MONTHS, 120: awslogs.RetentionDays_FOUR_MONTHS,
-		150: awslogs.RetentionDays_FIVE_MONTHS, 180: awslogs.RetentionDays_SIX_MONTHS, 365: awslogs.RetentionDays_ONE_YEAR,
-		400: awslogs.RetentionDays_THIRTEEN_MONTHS, 545: awslogs.RetentionDays_EIGHTEEN_MONTHS, 731: awslogs.RetentionDays_TWO_YEARS,
-		1096: awslogs.RetentionDays_THREE_YEARS, 1827: awslogs.RetentionDays_FIVE_YEARS, 2192: awslogs.RetentionDays_SIX_YEARS,
-		2557: awslogs.RetentionDays_SEVEN_YEARS, 2922: awslogs.RetentionDays_EIGHT_YEARS, 3288: awslogs.RetentionDays_NINE_YEARS,
-		3653: awslogs.RetentionDays_TEN_YEARS,
-	}
-	return names[days]
 }

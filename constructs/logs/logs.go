@@ -45,7 +45,9 @@ func (p *Props) Validate() error {
 	if !slices.Contains(RetentionValues, p.RetentionDays) {
 		return fmt.Errorf("logs: RetentionDays %d is not accepted by CloudWatch Logs; fix: use one of %v", p.RetentionDays, RetentionValues)
 	}
-	if p.Name != "" && !nameRE.MatchString(p.Name) {
+	// A name holding a token (e.g. an API id) is resolved at deploy time: only literal
+	// names can be checked here.
+	if p.Name != "" && !*awscdk.Token_IsUnresolved(jsii.String(p.Name)) && !nameRE.MatchString(p.Name) {
 		return fmt.Errorf("logs: Name %q has characters CloudWatch Logs rejects; fix: use letters, digits and . - _ / #", p.Name)
 	}
 	return nil
