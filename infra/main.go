@@ -11,10 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/appcontext"
-	"github.com/labsecure/labsecure/constructs/cfn"
 	"github.com/labsecure/labsecure/infra/acks"
 	"github.com/labsecure/labsecure/infra/config"
 	"github.com/labsecure/labsecure/infra/stacks"
@@ -30,13 +28,13 @@ func main() {
 
 func run() (code int) {
 	defer jsii.Close()
-	// Feature flags live in code (appcontext), so cdk synth and a direct run agree.
-	props := &awscdk.AppProps{PostCliContext: appcontext.Context()}
+	// Feature flags live in code (appcontext), so cdk synth and a direct run agree. Run
+	// directly (not under the cdk CLI), the app writes where `cdk synth` would.
+	outdir := ""
 	if os.Getenv("CDK_OUTDIR") == "" {
-		// Run directly (not under the cdk CLI): write where `cdk synth` would.
-		props.Outdir = jsii.String("cdk.out")
+		outdir = "cdk.out"
 	}
-	app := awscdk.NewApp(props)
+	app := appcontext.NewApp(outdir)
 	ctx := func(key string) string {
 		if v, ok := app.Node().TryGetContext(jsii.String(key)).(string); ok {
 			return v
@@ -61,8 +59,8 @@ func run() (code int) {
 		return 2
 	}
 
-	var outdir string
-	if err := synth(app, &outdir); err != nil {
+	stacksOut, _, err := appcontext.Synth(app)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "labsecure: synth failed:", err)
 		return 1
 	}
@@ -83,11 +81,6 @@ func run() (code int) {
 		fmt.Fprintf(os.Stderr, "labsecure: %d control finding(s) are violated and not acknowledged; fix them or acknowledge them in infra/acks (reason, owner, expiry)\n", n)
 		return 1
 	}
-	stacksOut, err := cfn.LoadAssembly(outdir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "labsecure:", err)
-		return 1
-	}
 	errorsFound := 0
 	for _, s := range stacksOut {
 		for _, m := range s.Messages {
@@ -102,17 +95,4 @@ func run() (code int) {
 		return 1
 	}
 	return 0
-}
-
-// synth runs app.Synth, turning a jsii panic (a failing validation plugin, a construct
-// error) into an error.
-func synth(app awscdk.App, outdir *string) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	asm := app.Synth(nil)
-	*outdir = *asm.Directory()
-	return nil
 }

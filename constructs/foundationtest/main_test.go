@@ -67,7 +67,7 @@ func synthesize() (code int, err error) {
 		return 1, err
 	}
 	defer os.RemoveAll(dir)
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(dir), PostCliContext: appcontext.Context()})
+	app := appcontext.NewApp(dir)
 	env := &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")}
 
 	stack := awscdk.NewStack(app, jsii.String("Secure"), &awscdk.StackProps{Env: env})
@@ -91,8 +91,7 @@ func synthesize() (code int, err error) {
 
 	collectBadProps(dataKey, logsKey, logBucket)
 
-	asm := app.Synth(nil)
-	all, err := cfn.LoadAssembly(*asm.Directory())
+	all, _, err := appcontext.Synth(app)
 	if err != nil {
 		return 1, err
 	}
@@ -116,21 +115,17 @@ func synthesizeUntagged() (report []byte, synthErr error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	defer func() {
-		if r := recover(); r != nil {
-			synthErr = fmt.Errorf("%v", r)
-			report, _ = os.ReadFile(filepath.Join(dir, "validation-report.json"))
-		}
-	}()
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(dir), PostCliContext: appcontext.Context()})
+	app := appcontext.NewApp(dir)
 	bare := awscdk.NewStack(app, jsii.String("Untagged"), nil)
 	awssqs.NewQueue(bare, jsii.String("Queue"), &awssqs.QueueProps{Encryption: awssqs.QueueEncryption_KMS_MANAGED})
 	if err := tags.Apply(bare, map[string]string{"Environment": "test"}); err != nil {
 		return nil, err
 	}
 	tags.Enforce(app, tags.Mandatory)
-	app.Synth(nil)
-	return nil, nil
+	if _, _, synthErr = appcontext.Synth(app); synthErr != nil {
+		report, _ = os.ReadFile(filepath.Join(dir, "validation-report.json"))
+	}
+	return report, synthErr
 }
 
 // collectBadProps calls every constructor with invalid props, in an app of its own that is

@@ -32,18 +32,26 @@ func TestCrossStackClient(t *testing.T) {
 	}
 	in, out := 0, 0
 	for _, r := range clientTpl.OfType("AWS::EC2::SecurityGroupIngress") {
-		if cfn.ReferencesTo(r.Properties["SourceSecurityGroupId"], sgID) && strings.Contains(toJSON(r.Properties["GroupId"]), "Fn::ImportValue") {
+		if cfn.ReferencesTo(r.Properties["SourceSecurityGroupId"], sgID) && crossStack(r.Properties["GroupId"]) {
 			if p, _ := cfn.AsInt(r.Properties["FromPort"]); p == 3306 {
 				in++
 			}
 		}
 	}
 	for _, r := range clientTpl.OfType("AWS::EC2::SecurityGroupEgress") {
-		if cfn.ReferencesTo(r.Properties["GroupId"], sgID) && strings.Contains(toJSON(r.Properties["DestinationSecurityGroupId"]), "Fn::ImportValue") {
+		if cfn.ReferencesTo(r.Properties["GroupId"], sgID) && crossStack(r.Properties["DestinationSecurityGroupId"]) {
 			out++
 		}
 	}
 	if in != 1 || out != 1 {
 		t.Errorf("client stack has %d ingress rules into the database group and %d egress rules to it, want 1 and 1", in, out)
 	}
+}
+
+// crossStack reports whether v is a reference into another stack: an export
+// (Fn::ImportValue) or, with the weak cross-stack references the app enables, a stack output
+// read (Fn::GetStackOutput).
+func crossStack(v any) bool {
+	s := toJSON(v)
+	return strings.Contains(s, "Fn::ImportValue") || strings.Contains(s, "Fn::GetStackOutput")
 }

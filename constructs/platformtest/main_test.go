@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/appcontext"
 	"github.com/labsecure/labsecure/constructs/cfn"
 )
 
@@ -67,11 +68,7 @@ func run(m *testing.M) int {
 
 // synth builds the one test app, synthesizes it into dir and loads the template.
 func synth(dir string) error {
-	app := awscdk.NewApp(&awscdk.AppProps{
-		Outdir: jsii.String(dir),
-		// Running outside the CDK CLI: ask for the construct paths the checks select by.
-		Context: &map[string]any{"aws:cdk:enable-path-metadata": true},
-	})
+	app := appcontext.NewApp(dir)
 	stack := awscdk.NewStack(app, jsii.String(stackName), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
 	})
@@ -87,8 +84,7 @@ func synth(dir string) error {
 	if recordErr != nil {
 		return recordErr
 	}
-	asm := app.Synth(nil)
-	stacks, err := cfn.LoadAssembly(*asm.Directory())
+	stacks, _, err := appcontext.Synth(app)
 	if err != nil {
 		return err
 	}

@@ -96,7 +96,7 @@ func synthesize() (code int, err error) {
 	} else {
 		fmt.Fprintln(os.Stderr, "servicestest: assembly kept in", dir)
 	}
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(dir), PostCliContext: appcontext.Context()})
+	app := appcontext.NewApp(dir)
 	env := &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")}
 	f := &fixture{app: app}
 	f.defaults = awscdk.NewStack(app, jsii.String("Defaults"), &awscdk.StackProps{Env: env})
@@ -141,8 +141,7 @@ func synthesize() (code int, err error) {
 		}
 	}
 
-	asm := app.Synth(nil)
-	all, err := cfn.LoadAssembly(*asm.Directory())
+	all, _, err := appcontext.Synth(app)
 	if err != nil {
 		return 1, err
 	}

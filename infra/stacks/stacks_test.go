@@ -51,20 +51,15 @@ func offlineEnvironments() []*config.Environment {
 	return out
 }
 
-func synthAll(dir string) (stacksOut []*cfn.Stack, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("synth: %v", r)
-		}
-	}()
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(dir), PostCliContext: appcontext.Context()})
+func synthAll(dir string) ([]*cfn.Stack, error) {
+	app := appcontext.NewApp(dir)
 	built, err := stacks.BuildApp(app, offlineEnvironments(), acks.Register, time.Now().UTC())
 	if err != nil {
 		return nil, err
 	}
 	gate = built.Gate
-	asm := app.Synth(nil)
-	return cfn.LoadAssembly(*asm.Directory())
+	stacksOut, _, err := appcontext.Synth(app)
+	return stacksOut, err
 }
 
 func requireSynth(t *testing.T) {
@@ -173,7 +168,7 @@ func TestDevCheaperThanProdThroughConfig(t *testing.T) {
 }
 
 func TestInvalidConfigFailsBeforeSynth(t *testing.T) {
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir()), PostCliContext: appcontext.Context()})
+	app := appcontext.NewApp(t.TempDir())
 	envs := offlineEnvironments()
 	envs[0].AZCount = 0
 	envs[2].DeletionProtection = false
@@ -266,18 +261,15 @@ func BenchmarkSynthAllEnvironments(b *testing.B) {
 	for _, bc := range builds {
 		b.Run(bc.name, func(b *testing.B) {
 			for range b.N {
-				bench.Measure(b, bench.Samples(3), func(int) (err error) {
-					defer func() {
-						if r := recover(); r != nil {
-							err = fmt.Errorf("synth: %v", r)
-						}
-					}()
-					app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(b.TempDir()), PostCliContext: appcontext.Context()})
+				bench.Measure(b, bench.Samples(3), func(int) error {
+					app := appcontext.NewApp(b.TempDir())
 					built, err := bc.build(app, offlineEnvironments(), acks.Register, time.Now().UTC())
 					if err != nil {
 						return err
 					}
-					app.Synth(nil)
+					if _, _, err := appcontext.Synth(app); err != nil {
+						return err
+					}
 					if !built.Gate.OK() {
 						return fmt.Errorf("gate failed")
 					}
