@@ -58,7 +58,7 @@ vet:
 ## fuzz-short: a short run of every fuzz target (no panics allowed)
 FUZZTIME ?= 10s
 fuzz-short:
-	@for pkg in $$(go list ./lambdas/...); do \
+	@for pkg in $$(go list ./lambdas/... ./constructs/controls/...); do \
 	  for f in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "== $$pkg $$f"; go test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; done
