@@ -121,7 +121,7 @@ func TestLogGroupEncryptedWithRetention(t *testing.T) {
 }
 
 func TestDataBucketDefaults(t *testing.T) {
-	for _, frag := range []string{"/RawBucket/", "/ArchiveBucket/"} {
+	for _, frag := range []string{"/RawBucket/", "/ArchiveBucket/", "/CriticalBucket/"} {
 		b := byPath(t, secure, "AWS::S3::Bucket", frag)
 		enc := b.Map("BucketEncryption", "ServerSideEncryptionConfiguration", "0", "ServerSideEncryptionByDefault")
 		if enc["SSEAlgorithm"] != "aws:kms" {
@@ -366,7 +366,8 @@ func TestBadPropsNameThePropAndTheFix(t *testing.T) {
 		"logs no key": "Key is nil", "logs retention": "RetentionDays", "logs name": "Name",
 		"bucket no key": "Key is nil", "bucket no logs": "AccessLogs", "bucket noncurrent": "NoncurrentVersionDays",
 		"bucket name": "BucketName", "bucket glacier": "GlacierAfterDays", "bucket expire": "ExpireAfterDays",
-		"log bucket lifecycle": "log lifecycle", "network nil": "props are required", "network one AZ": "AvailabilityZones",
+		"log bucket lifecycle": "log lifecycle", "replication same region": "Replication.DestinationRegion",
+		"replication alias": "Replication.DestinationKeyAlias", "network nil": "props are required", "network one AZ": "AvailabilityZones",
 		"network CIDR": "CIDR", "network NAT": "NATGateways", "network flow key": "FlowLogKey",
 		"network endpoint": "InterfaceEndpoints", "network flow retention": "RetentionDays", "tags comma": "no commas",
 	}
@@ -386,5 +387,47 @@ func TestBadPropsNameThePropAndTheFix(t *testing.T) {
 	}
 	if len(badProps) != len(want) {
 		t.Errorf("%d bad-props cases ran, %d have expectations", len(badProps), len(want))
+	}
+}
+
+func TestCriticalBucketReplicatesAcrossRegions(t *testing.T) {
+	b := byPath(t, secure, "AWS::S3::Bucket", "/CriticalBucket/")
+	if b.Tags()["Critical"] != "true" {
+		t.Errorf("critical bucket not tagged Critical=true: %v", b.Tags())
+	}
+	rule := b.Map("ReplicationConfiguration", "Rules", "0")
+	if rule["Status"] != "Enabled" || js(rule["DeleteMarkerReplication"]) != `{"Status":"Enabled"}` {
+		t.Errorf("replication rule must be enabled and replicate delete markers: %s", js(rule))
+	}
+	if got := js(rule["Destination"]); got != `{"Bucket":"arn:aws:s3:::test-critical-replica","EncryptionConfiguration":{"ReplicaKmsKeyID":"arn:aws:kms:us-west-2:111111111111:alias/test-replica"}}` {
+		t.Errorf("destination %s", got)
+	}
+	if js(rule["SourceSelectionCriteria"]) != `{"SseKmsEncryptedObjects":{"Status":"Enabled"}}` {
+		t.Errorf("SSE-KMS objects are not selected for replication: %s", js(rule["SourceSelectionCriteria"]))
+	}
+	role := secure.Template.Resolve(b.Map("ReplicationConfiguration")["Role"])
+	if role == nil || !strings.Contains(js(role.Properties["AssumeRolePolicyDocument"]), "s3.amazonaws.com") {
+		t.Fatalf("replication role must be assumable by S3 only")
+	}
+	var policy *cfn.Resource
+	for _, p := range secure.Template.OfType("AWS::IAM::Policy") {
+		if cfn.ReferencesTo(p.Properties["Roles"], role.LogicalID) {
+			policy = p
+		}
+	}
+	if policy == nil {
+		t.Fatal("no policy on the replication role")
+	}
+	doc := js(policy.Properties["PolicyDocument"])
+	for _, want := range []string{`"s3:ReplicateObject"`, `"arn:aws:s3:::test-critical-replica/*"`, `"kms:ResourceAliases":"alias/test-replica"`, `"kms:ViaService":"s3.us-west-2.amazonaws.com"`} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("replication policy lacks %s: %s", want, doc)
+		}
+	}
+	if strings.Contains(doc, `"Resource":"*"`) || strings.Contains(doc, `"kms:*"`) || strings.Contains(doc, `"s3:*"`) {
+		t.Errorf("replication policy too broad: %s", doc)
+	}
+	if other := byPath(t, secure, "AWS::S3::Bucket", "/RawBucket/"); other.Has("ReplicationConfiguration") || other.Tags()["Critical"] != "" {
+		t.Errorf("a bucket without Replication/Critical props replicates or is tagged critical")
 	}
 }

@@ -78,6 +78,8 @@ func synthesize() (code int, err error) {
 	must(logs.New(stack, "AppLogs", &logs.Props{Name: "/labsecure/test/app", Key: logsKey, RetentionDays: 14}))
 	logBucket := must(storage.NewLogBucket(stack, "LogBucket", nil))
 	must(storage.NewBucket(stack, "RawBucket", &storage.BucketProps{Key: dataKey, AccessLogs: logBucket}))
+	must(storage.NewBucket(stack, "CriticalBucket", &storage.BucketProps{Key: dataKey, AccessLogs: logBucket, Critical: true,
+		Replication: &storage.Replication{DestinationBucket: "test-critical-replica", DestinationRegion: "us-west-2", DestinationKeyAlias: "test-replica"}}))
 	must(storage.NewBucket(stack, "ArchiveBucket", &storage.BucketProps{Key: dataKey, AccessLogs: logBucket, NoncurrentVersionDays: 365, GlacierAfterDays: 30, ExpireAfterDays: 2555, Retain: true}))
 	must(network.New(stack, "Network", &network.Props{
 		CIDR: "10.40.0.0/16", AvailabilityZones: []string{"us-east-1a", "us-east-1b"}, NATGateways: 2,
@@ -131,7 +133,9 @@ func synthesizeUntagged() (report []byte, synthErr error) {
 // collectBadProps calls every constructor with invalid props, in an app of its own that is
 // never synthesized (the constructors must refuse before creating anything).
 func collectBadProps(dataKey, logsKey awskms.IKey, logBucket awss3.IBucket) {
-	scope := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("BadProps"), nil)
+	scope := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("BadProps"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
+	})
 	cases := map[string]func() error{
 		"keys nil":          func() error { _, err := keys.New(scope, "K0", nil); return err },
 		"keys alias prefix": func() error { _, err := keys.New(scope, "K1", &keys.Props{Alias: "aws/s3"}); return err },
@@ -172,6 +176,16 @@ func collectBadProps(dataKey, logsKey awskms.IKey, logBucket awss3.IBucket) {
 		},
 		"bucket expire": func() error {
 			_, err := storage.NewBucket(scope, "B6", &storage.BucketProps{Key: dataKey, AccessLogs: logBucket, GlacierAfterDays: 90, ExpireAfterDays: 60})
+			return err
+		},
+		"replication same region": func() error {
+			_, err := storage.NewBucket(scope, "B8", &storage.BucketProps{Key: dataKey, AccessLogs: logBucket,
+				Replication: &storage.Replication{DestinationBucket: "x-replica", DestinationRegion: "us-east-1", DestinationKeyAlias: "k"}})
+			return err
+		},
+		"replication alias": func() error {
+			_, err := storage.NewBucket(scope, "B9", &storage.BucketProps{Key: dataKey, AccessLogs: logBucket,
+				Replication: &storage.Replication{DestinationBucket: "x-replica", DestinationRegion: "us-west-2", DestinationKeyAlias: "alias/k*"}})
 			return err
 		},
 		"log bucket lifecycle": func() error {

@@ -39,6 +39,13 @@ type BucketProps struct {
 	// ExpireAfterDays deletes current objects after that many days (they stay as noncurrent
 	// versions for NoncurrentVersionDays). Default: 0 (never).
 	ExpireAfterDays int
+	// Critical marks a bucket whose loss would lose patient data (tag Critical=true; control
+	// LS-S3-008 then requires cross-region replication unless the environment marks it not
+	// applicable). Default: false.
+	Critical bool
+	// Replication replicates every object version and delete marker to a bucket in another
+	// region (seed 000). Default: none.
+	Replication *Replication
 	// EventBridge sends object events to EventBridge. Default: false.
 	EventBridge bool
 	// Retain keeps the bucket and its objects when the stack is deleted. Default: false
@@ -67,6 +74,9 @@ func (p *BucketProps) Validate() error {
 	}
 	if p.GlacierAfterDays < 0 || p.GlacierAfterDays > 0 && p.GlacierAfterDays < 30 {
 		return fmt.Errorf("storage: GlacierAfterDays %d is below the 30 days S3 requires before a transition; fix: use 0 (off) or 30 or more", p.GlacierAfterDays)
+	}
+	if p.Replication != nil && p.Replication.DestinationBucket == p.BucketName && p.BucketName != "" {
+		return fmt.Errorf("storage: Replication.DestinationBucket is the bucket itself; fix: replicate to the replica stack's bucket")
 	}
 	if p.ExpireAfterDays < 0 || p.ExpireAfterDays > 0 && p.ExpireAfterDays <= p.GlacierAfterDays {
 		return fmt.Errorf("storage: ExpireAfterDays %d must come after GlacierAfterDays %d; fix: use 0 (never) or a larger value", p.ExpireAfterDays, p.GlacierAfterDays)
@@ -108,7 +118,19 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) (awss3
 	if props.BucketName != "" {
 		bp.BucketName = jsii.String(props.BucketName)
 	}
-	return awss3.NewBucket(scope, jsii.String(id), bp), nil
+	if props.Replication != nil {
+		if err := props.Replication.Validate(*awscdk.Stack_Of(scope).Region()); err != nil {
+			return nil, err
+		}
+	}
+	bucket := awss3.NewBucket(scope, jsii.String(id), bp)
+	if props.Critical {
+		awscdk.Tags_Of(bucket).Add(jsii.String(CriticalTag), jsii.String("true"), nil)
+	}
+	if props.Replication != nil {
+		replicate(bucket, props.Key, props.Replication)
+	}
+	return bucket, nil
 }
 
 // LogBucketProps configures the environment's log bucket.

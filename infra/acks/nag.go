@@ -65,8 +65,8 @@ var Nag = []controls.Acknowledgement{
 	{
 		ControlID: "HIPAA.Security-S3BucketReplicationEnabled", Environment: "*",
 		Resource: "**",
-		Reason:   "Cross-region replication of critical buckets (seed 000) is not built yet; buckets are versioned with six months of noncurrent versions. Tracked as open work: this acknowledgement expires before the first production launch.",
-		Owner:    platformTeam, Expires: day("2027-02-28"),
+		Reason:   "Only the critical buckets (raw lab results, reports: tagged Critical=true) replicate, and only where the environment has a replica region (prod; control LS-S3-008 checks it). Log, static-site, trail and replica buckets are versioned but not replicated: they hold no patient data of their own or are the replicas themselves.",
+		Owner:    platformTeam, Expires: day("2027-05-31"),
 	},
 	{
 		ControlID: "HIPAA.Security-IAMNoInlinePolicy", Environment: "*",
@@ -294,6 +294,12 @@ var Nag = []controls.Acknowledgement{
 		ControlID: "AwsSolutions-IAM4", Environment: "*",
 		Resource: "*-foundation/ApiGatewayAccount/Role/Resource",
 		Reason:   "API Gateway's account-level logging role uses the AWS-managed AmazonAPIGatewayPushToCloudWatchLogs policy, as AWS documents; only apigateway.amazonaws.com can assume it and it only writes logs.",
+		Owner:    platformTeam, Expires: day("2027-05-31"),
+	},
+	{
+		ControlID: "AwsSolutions-IAM5", Environment: "*",
+		Resource: "*-pipeline/*/ReplicationRole/DefaultPolicy/Resource",
+		Reason:   "S3 replication acts on every object version of exactly one source bucket and one destination bucket (<bucket>/*); the destination key is matched as key/* in the replica region but only where kms:ResourceAliases is the replica key's alias and only through S3 there, because the replica stack's key id is not known in this region.",
 		Owner:    platformTeam, Expires: day("2027-05-31"),
 	},
 }

@@ -71,6 +71,11 @@ type Environment struct {
 	// certificate of one's own. Offline synth uses PlaceholderEdgeCertificateARN.
 	EdgeCertificateARN string
 
+	// ReplicaRegion, when set, adds a replica stack there and replicates the critical buckets
+	// (raw lab results, reports) into it (seed 000: cross-region replication of critical
+	// buckets). Without it, control LS-S3-008 must be marked NotApplicable with a reason.
+	ReplicaRegion string
+
 	// ImageTag is the tag of the portal and worker images in the environment's ECR
 	// repositories (tags are immutable: push a new tag, change it here). Default: "1.0.0".
 	ImageTag string
@@ -165,12 +170,17 @@ func Defaults() map[string]*Environment {
 	dev := common("dev")
 	dev.VPCCIDR = "10.10.0.0/16"
 	dev.AuditLogRetentionDays = 90
-	dev.NotApplicable = map[string]string{}
+	dev.NotApplicable = map[string]string{
+		"LS-S3-008": "dev holds synthetic test data only; losing the region loses nothing that is not in git",
+	}
 
 	staging := common("staging")
 	staging.VPCCIDR = "10.20.0.0/16"
 	staging.BackupRetentionDays = 14
 	staging.DeletionProtection = true
+	staging.NotApplicable = map[string]string{
+		"LS-S3-008": "staging holds synthetic and anonymized data only and is rebuilt from prod-like fixtures; no DR copy is kept",
+	}
 	staging.ServiceDesiredCount = 2
 	staging.DatabaseReaders = 1
 
@@ -187,6 +197,7 @@ func Defaults() map[string]*Environment {
 	prod.ServiceMemoryMiB = 2048
 	prod.ServiceDesiredCount = 2
 	prod.ServiceMaxCount = 4
+	prod.ReplicaRegion = "us-west-2"
 	prod.DocumentDB = true
 	prod.Redis = true
 	prod.Tags.CostCenter = "operations"
@@ -207,9 +218,14 @@ func (e *Environment) Prefix() string { return Application + "-" + e.Name }
 // AvailabilityZones returns the AZ names the VPC uses. They are derived from the region so
 // that synth needs no AWS lookup.
 func (e *Environment) AvailabilityZones() []string {
-	azs := make([]string, 0, e.AZCount)
-	for i := 0; i < e.AZCount; i++ {
-		azs = append(azs, e.Region+string(rune('a'+i)))
+	return AvailabilityZonesOf(e.Region, e.AZCount)
+}
+
+// AvailabilityZonesOf names the first n availability zones of a region.
+func AvailabilityZonesOf(region string, n int) []string {
+	azs := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		azs = append(azs, region+string(rune('a'+i)))
 	}
 	return azs
 }

@@ -62,6 +62,7 @@ func TestInvalidConfig(t *testing.T) {
 		}, "Domain.Name", "under Domain.HostedZoneName"},
 		{"placeholder certificate for a real account", func(e *Environment) { e.Account = "222222222222" }, "CertificateARN", "account 222222222222"},
 		{"no certificate", func(e *Environment) { e.CertificateARN = "" }, "CertificateARN", "set Domain to create one"},
+		{"replica in same region", func(e *Environment) { e.ReplicaRegion = e.Region }, "ReplicaRegion", "us-west-2"},
 		{"latest image tag", func(e *Environment) { e.ImageTag = "latest" }, "ImageTag", "version tag"},
 		{"not applicable without reason", func(e *Environment) { e.NotApplicable = map[string]string{"LS-X-1": ""} }, "NotApplicable[LS-X-1]", "write why"},
 	}

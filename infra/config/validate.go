@@ -133,6 +133,10 @@ func (e *Environment) Validate() error {
 		add("Region", fmt.Sprintf("%q", e.Region), "the edge stack's CloudFront web ACL and the distribution's certificate must live in us-east-1, and cross-region stacks are not supported yet",
 			"deploy in us-east-1 (seed 000 runs there)")
 	}
+	if e.ReplicaRegion != "" && (!regionRE.MatchString(e.ReplicaRegion) || e.ReplicaRegion == e.Region) {
+		add("ReplicaRegion", fmt.Sprintf("%q", e.ReplicaRegion), "must be another AWS region than Region",
+			"set a second region such as us-west-2, or leave empty (then mark LS-S3-008 NotApplicable with a reason)")
+	}
 	if !imageTagRE.MatchString(e.ImageTag) || e.ImageTag == "latest" {
 		add("ImageTag", fmt.Sprintf("%q", e.ImageTag), "not a usable image tag (tags are immutable, so \"latest\" is refused)",
 			"push the image with a version tag such as 1.4.2 and set it here")

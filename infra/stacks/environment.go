@@ -22,6 +22,7 @@ type Environment struct {
 	Application *Application
 	Edge        *Edge
 	Pipeline    *Pipeline
+	Replica     *Replica // nil without a ReplicaRegion
 }
 
 // Build validates the environment's configuration and creates all its stacks under scope.
@@ -40,7 +41,12 @@ func Build(scope constructs.Construct, env *config.Environment) (*Environment, e
 	if e.Application, err = NewApplication(scope, env, e.Foundation, e.Database); err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}
-	if e.Pipeline, err = NewPipeline(scope, env, e.Foundation, e.Application); err != nil {
+	if env.ReplicaRegion != "" {
+		if e.Replica, err = NewReplica(scope, env); err != nil {
+			return nil, fmt.Errorf("environment %s: %w", env.Name, err)
+		}
+	}
+	if e.Pipeline, err = NewPipeline(scope, env, e.Foundation, e.Application, e.Replica); err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}
 	if e.Edge, err = NewEdge(scope, env, e.Foundation, e.Application); err != nil {
@@ -60,6 +66,9 @@ func (e *Environment) Stacks() []awscdk.Stack {
 	}
 	if e.Application != nil {
 		out = append(out, e.Application.Stack)
+	}
+	if e.Replica != nil {
+		out = append(out, e.Replica.Stack)
 	}
 	if e.Pipeline != nil {
 		out = append(out, e.Pipeline.Stack)

@@ -58,8 +58,12 @@ var handlerTimeout = map[string]int{"ingest": 15, "worker": 60, "notify": 60, "r
 
 // NewPipeline creates the pipeline stack. The Lambda bootstraps must have been built into
 // build/lambdas/<handler>/bootstrap (make lambdas).
-func NewPipeline(scope constructs.Construct, env *config.Environment, f *Foundation, app *Application) (*Pipeline, error) {
-	stack, err := newStack(scope, env, "pipeline", "backend", "lab-results pipeline: API Gateway, Lambda handlers, SQS, DynamoDB, S3, SES", f.Stack, app.Stack)
+func NewPipeline(scope constructs.Construct, env *config.Environment, f *Foundation, app *Application, replica *Replica) (*Pipeline, error) {
+	after := []awscdk.Stack{f.Stack, app.Stack}
+	if replica != nil {
+		after = append(after, replica.Stack) // the replication destinations must exist first
+	}
+	stack, err := newStack(scope, env, "pipeline", "backend", "lab-results pipeline: API Gateway, Lambda handlers, SQS, DynamoDB, S3, SES", after...)
 	if err != nil {
 		return nil, err
 	}
@@ -72,11 +76,13 @@ func NewPipeline(scope constructs.Construct, env *config.Environment, f *Foundat
 	if p.RawBucket, err = storage.NewBucket(stack, "RawLabResults", &storage.BucketProps{
 		Key: f.Keys.Data, AccessLogs: f.LogBucket, NoncurrentVersionDays: env.NoncurrentVersionDays,
 		GlacierAfterDays: 90, Retain: retain, // seed 001: archive old raw data to Glacier
+		Critical: true, Replication: replicationTo(env, "raw"),
 	}); err != nil {
 		return nil, wrap("raw bucket", err)
 	}
 	if p.ReportsBucket, err = storage.NewBucket(stack, "LabReports", &storage.BucketProps{
 		Key: f.Keys.Data, AccessLogs: f.LogBucket, NoncurrentVersionDays: env.NoncurrentVersionDays, Retain: retain,
+		Critical: true, Replication: replicationTo(env, "reports"),
 	}); err != nil {
 		return nil, wrap("reports bucket", err)
 	}

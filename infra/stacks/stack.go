@@ -23,11 +23,16 @@ const MetadataKey = "Labsecure"
 // grants then name the account in the key policy of the earlier stack, never a role of the
 // later one (which would make the two stacks depend on each other).
 func newStack(scope constructs.Construct, env *config.Environment, part, component, description string, after ...awscdk.Stack) (awscdk.Stack, error) {
+	return newStackIn(scope, env, env.Region, part, component, description, after...)
+}
+
+// newStackIn is newStack for a stack in another region than the environment's (the replica).
+func newStackIn(scope constructs.Construct, env *config.Environment, region, part, component, description string, after ...awscdk.Stack) (awscdk.Stack, error) {
 	name := env.StackName(part)
 	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
 		StackName:             jsii.String(name),
 		Description:           jsii.String(fmt.Sprintf("labsecure %s %s (%s)", env.Name, part, description)),
-		Env:                   &awscdk.Environment{Account: jsii.String(env.Account), Region: jsii.String(env.Region)},
+		Env:                   &awscdk.Environment{Account: jsii.String(env.Account), Region: jsii.String(region)},
 		TerminationProtection: jsii.Bool(env.DeletionProtection),
 	})
 	for _, dep := range after {
@@ -35,8 +40,8 @@ func newStack(scope constructs.Construct, env *config.Environment, part, compone
 	}
 	// The VPC construct checks its AZs against the stack's AZ lookup; answering the lookup
 	// from config keeps synth offline and the AZ names deterministic.
-	azKey := fmt.Sprintf("availability-zones:account=%s:region=%s", env.Account, env.Region)
-	stack.Node().SetContext(jsii.String(azKey), env.AvailabilityZones())
+	azKey := fmt.Sprintf("availability-zones:account=%s:region=%s", env.Account, region)
+	stack.Node().SetContext(jsii.String(azKey), config.AvailabilityZonesOf(region, env.AZCount))
 	t := env.MandatoryTags()
 	t["Component"] = component
 	if err := tags.Apply(stack, t); err != nil {

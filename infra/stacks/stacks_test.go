@@ -86,9 +86,12 @@ var parts = []string{"foundation", "database", "application", "pipeline", "edge"
 func TestEveryEnvironmentSynthesizesItsStacks(t *testing.T) {
 	requireSynth(t)
 	var want []string
-	for _, env := range config.Names {
+	for _, env := range offlineEnvironments() {
 		for _, p := range parts {
-			want = append(want, config.Application+"-"+env+"-"+p)
+			want = append(want, config.Application+"-"+env.Name+"-"+p)
+		}
+		if env.ReplicaRegion != "" {
+			want = append(want, config.Application+"-"+env.Name+"-replica")
 		}
 	}
 	var got []string
@@ -277,5 +280,55 @@ func BenchmarkSynthAllEnvironments(b *testing.B) {
 				})
 			}
 		})
+	}
+}
+
+// prod replicates its critical buckets into the replica stack in another region; dev and
+// staging have no replica and say so, visibly, through NotApplicable.
+func TestCriticalBucketsReplicateInProdOnly(t *testing.T) {
+	requireSynth(t)
+	envs := map[string]*config.Environment{}
+	for _, e := range offlineEnvironments() {
+		envs[e.Name] = e
+	}
+	prod := envs["prod"]
+	replica := stackOf(t, "labsecure-prod-replica")
+	if !strings.HasSuffix(replica.Environment, "/"+prod.ReplicaRegion) || prod.ReplicaRegion == prod.Region {
+		t.Errorf("replica stack deploys to %s, want the replica region %s", replica.Environment, prod.ReplicaRegion)
+	}
+	names := map[string]bool{}
+	for _, b := range replica.Template.OfType("AWS::S3::Bucket") {
+		if n, ok := b.String("BucketName"); ok {
+			names[n] = true
+		}
+	}
+	var alias string
+	for _, a := range replica.Template.OfType("AWS::KMS::Alias") {
+		alias, _ = a.String("AliasName")
+	}
+	if alias != "alias/"+stacks.ReplicaKeyAlias(prod) {
+		t.Errorf("replica key alias %q", alias)
+	}
+	for name, e := range envs {
+		critical := 0
+		for _, b := range stackOf(t, "labsecure-"+name+"-pipeline").Template.OfType("AWS::S3::Bucket") {
+			if b.Tags()["Critical"] != "true" {
+				continue
+			}
+			critical++
+			dest, _ := b.String("ReplicationConfiguration", "Rules", "0", "Destination", "Bucket")
+			switch {
+			case e.ReplicaRegion == "" && b.Has("ReplicationConfiguration"):
+				t.Errorf("%s: %s replicates without a replica region", name, b.Path())
+			case e.ReplicaRegion != "" && !names[strings.TrimPrefix(dest, "arn:aws:s3:::")]:
+				t.Errorf("%s: %s replicates to %q, which the replica stack does not create (%v)", name, b.Path(), dest, names)
+			}
+		}
+		if critical != len(stacks.CriticalBuckets) {
+			t.Errorf("%s: %d buckets tagged Critical, want %d", name, critical, len(stacks.CriticalBuckets))
+		}
+		if e.ReplicaRegion == "" && e.NotApplicable["LS-S3-008"] == "" {
+			t.Errorf("%s has no replica region and does not mark LS-S3-008 not applicable", name)
+		}
 	}
 }
