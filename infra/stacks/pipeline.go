@@ -52,9 +52,12 @@ type Pipeline struct {
 	Dashboard        awscloudwatch.Dashboard
 }
 
-// Timeouts of the handlers; a queue's visibility timeout is six times its consumer's (the
-// AWS guidance for Lambda event sources).
+// Timeouts (seconds) of the handlers; a queue's visibility timeout is six times its
+// consumer's (the AWS guidance for Lambda event sources).
 var handlerTimeout = map[string]int{"ingest": 15, "worker": 60, "notify": 60, "report": 30, "status": 10}
+
+// Memory (MiB) of the handlers: the report handler renders PDFs.
+var handlerMemory = map[string]int{"ingest": 256, "worker": 256, "notify": 256, "report": 768, "status": 256}
 
 // NewPipeline creates the pipeline stack. The Lambda bootstraps must have been built into
 // build/lambdas/<handler>/bootstrap (make lambdas).
@@ -156,7 +159,7 @@ func NewPipeline(scope constructs.Construct, env *config.Environment, f *Foundat
 			Description:      "labsecure " + h + " handler",
 			Environment:      vars,
 			Timeout:          secondsDuration(handlerTimeout[h]),
-			MemoryMiB:        map[string]int{"report": 512}[h] + 256,
+			MemoryMiB:        handlerMemory[h],
 			AlarmTopic:       f.AlarmTopic,
 			// The worker reads the patient-key secret through the Parameters and Secrets
 			// extension, so the handlers need no Secrets Manager SDK.
