@@ -24,7 +24,10 @@ type IngestResponse struct {
 	Status    Status
 	Duplicate bool   // the same payload was accepted before; ResultID is the original one
 	Format    string // detected payload format
-	HL7Ack    []byte // HL7 v2 ACK (AA) when the payload was HL7 v2
+	HL7Ack    []byte // HL7 v2 ACK (AA) when the payload was HL7 v2; one per message for a batch
+	// Batch holds one response per message when the payload was an HL7 v2 batch; ResultID and
+	// Status are then the first message's.
+	Batch []IngestResponse
 }
 
 // maxCreateRetries bounds the re-decisions when another request moves the accession head.
@@ -57,15 +60,92 @@ func (s *Service) Ingest(ctx context.Context, req IngestRequest) (IngestResponse
 		}
 		return IngestResponse{}, internal("detect format", err)
 	}
-	msg, err := labresult.Parse(f, req.Body)
+	if f == labresult.FormatHL7v2 {
+		if parts := labresult.SplitBatch(req.Body); len(parts) > 1 {
+			return s.ingestBatch(ctx, req, f, parts)
+		}
+	}
+	msg, err := s.validate(f, req.Body)
 	if err != nil {
-		return IngestResponse{}, s.withAck(f, req.Body, validationError(f, err))
+		return IngestResponse{}, err
+	}
+	return s.ingestOne(ctx, req, f, msg)
+}
+
+// validate parses a report and checks it has what the pipeline needs: a 400 Error (with an
+// HL7 ACK for HL7 senders) naming every problem otherwise.
+func (s *Service) validate(f labresult.Format, body []byte) (*labresult.Message, error) {
+	msg, err := labresult.Parse(f, body)
+	if err != nil {
+		return nil, s.withAck(f, body, validationError(f, err))
 	}
 	if probs := requiredForPipeline(msg); len(probs) > 0 {
-		return IngestResponse{}, s.withAck(f, req.Body, &Error{HTTPStatus: http.StatusBadRequest, Code: "validation_failed",
+		return nil, s.withAck(f, body, &Error{HTTPStatus: http.StatusBadRequest, Code: "validation_failed",
 			Message: "the report lacks fields the pipeline needs", Problems: probs})
 	}
+	return msg, nil
+}
 
+// ingestBatch ingests every message of an HL7 v2 batch (FHS/BHS ... BTS/FTS) as a result of
+// its own: its own idempotency key, raw object, work item and ACK. Every message is
+// validated first, so an invalid one refuses the whole batch before anything is recorded
+// (400, problems prefixed "message[i]."). A failure while recording message i leaves the
+// messages before it accepted; resending the whole batch is safe (they come back as
+// duplicates with their original result ids). The response carries every message's result
+// and one ACK per message, in batch order.
+func (s *Service) ingestBatch(ctx context.Context, req IngestRequest, f labresult.Format, parts [][]byte) (IngestResponse, error) {
+	msgs := make([]*labresult.Message, len(parts))
+	var probs []Problem
+	invalid := 0
+	for i, part := range parts {
+		m, err := s.validate(f, part)
+		if err == nil {
+			msgs[i] = m
+			continue
+		}
+		var pe *Error
+		if !errors.As(err, &pe) {
+			return IngestResponse{}, err
+		}
+		invalid++
+		if len(pe.Problems) == 0 {
+			probs = append(probs, Problem{Field: fmt.Sprintf("message[%d]", i), Problem: pe.Message, Fix: "correct the message and resend the batch"})
+		}
+		for _, p := range pe.Problems {
+			p.Field = fmt.Sprintf("message[%d].%s", i, p.Field)
+			probs = append(probs, p)
+		}
+	}
+	if invalid > 0 {
+		return IngestResponse{}, s.withAck(f, req.Body, &Error{HTTPStatus: http.StatusBadRequest, Code: "validation_failed",
+			Message: fmt.Sprintf("%d of the batch's %d messages are invalid; nothing was recorded", invalid, len(parts)), Problems: probs})
+	}
+	out := IngestResponse{Format: string(f), Duplicate: true}
+	var acks []byte
+	for i, part := range parts {
+		one := req
+		one.Body = part
+		r, err := s.ingestOne(ctx, one, f, msgs[i])
+		if err != nil {
+			var pe *Error
+			if !errors.As(err, &pe) {
+				return IngestResponse{}, err
+			}
+			e := *pe
+			e.Message = fmt.Sprintf("message[%d] of the batch: %s (the %d messages before it were accepted; resending the whole batch is safe)", i, pe.Message, i)
+			return IngestResponse{}, &e
+		}
+		out.Batch = append(out.Batch, r)
+		out.Duplicate = out.Duplicate && r.Duplicate
+		acks = append(acks, r.HL7Ack...)
+	}
+	out.ResultID, out.Status, out.HL7Ack = out.Batch[0].ResultID, out.Batch[0].Status, acks
+	return out, nil
+}
+
+// ingestOne records one validated report, stores it and enqueues it (or finds and finishes
+// an earlier ingestion of the same payload).
+func (s *Service) ingestOne(ctx context.Context, req IngestRequest, f labresult.Format, msg *labresult.Message) (IngestResponse, error) {
 	hash := ContentSHA256(req.Body)
 	idem := IdempotencyKey(req.Sender, msg.AccessionID, hash)
 	acc := AccessionKey(req.Sender, msg.AccessionID)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -76,6 +77,14 @@ func (h *Ingest) handle(ctx context.Context, req events.APIGatewayProxyRequest, 
 	if out.HL7Ack != nil {
 		r := events.APIGatewayProxyResponse{StatusCode: status, Headers: securityHeaders(hl7ContentType), Body: string(out.HL7Ack)}
 		r.Headers["X-Result-Id"] = out.ResultID
+		if len(out.Batch) > 0 {
+			// A batch: every message's result id, in batch order (the body holds one ACK each).
+			ids := make([]string, len(out.Batch))
+			for i, b := range out.Batch {
+				ids[i] = b.ResultID
+			}
+			r.Headers["X-Result-Ids"] = strings.Join(ids, ",")
+		}
 		return r, nil
 	}
 	r := jsonResponse(status, IngestResponse{ResultID: out.ResultID, Status: out.Status, Duplicate: out.Duplicate,
