@@ -135,32 +135,13 @@ func (p *AuroraProps) Validate() error {
 	if p.Readers < 0 || p.Readers > 15 {
 		return fmt.Errorf("data: aurora Readers %d is out of range; fix: use 0 to 15", p.Readers)
 	}
-	if p.StorageKey == nil {
-		return fmt.Errorf("data: aurora StorageKey is nil; fix: pass the customer-managed data key (storage is always encrypted)")
-	}
-	if p.SecretsKey == nil {
-		return fmt.Errorf("data: aurora SecretsKey is nil; fix: pass the customer-managed secrets key that encrypts the generated credentials")
-	}
-	if p.LogsKey == nil {
-		return fmt.Errorf("data: aurora LogsKey is nil; fix: pass the logs key (its policy must allow CloudWatch Logs)")
-	}
-	if !slices.Contains(logs.RetentionValues, p.LogRetentionDays) {
-		return fmt.Errorf("data: aurora LogRetentionDays %d is not accepted by CloudWatch Logs; fix: use one of %v", p.LogRetentionDays, logs.RetentionValues)
-	}
-	if p.BackupRetentionDays < 7 || p.BackupRetentionDays > 35 {
-		return fmt.Errorf("data: aurora BackupRetentionDays %d is out of range; fix: use 7 to 35 (seed 000: 35 in prod)", p.BackupRetentionDays)
-	}
-	if err := checkClients("data: aurora", "ClientSecurityGroups", p.ClientSecurityGroups); err != nil {
+	if err := (clusterProps{kind: "aurora", storageKey: p.StorageKey, secretsKey: p.SecretsKey, logsKey: p.LogsKey,
+		logRetentionDays: p.LogRetentionDays, backupDays: p.BackupRetentionDays, clients: p.ClientSecurityGroups,
+		clusterIdentifier: p.ClusterIdentifier, masterUsername: p.MasterUsername}).validate(); err != nil {
 		return err
-	}
-	if p.ClusterIdentifier != "" && (!identifierRE.MatchString(p.ClusterIdentifier) || strings.Contains(p.ClusterIdentifier, "--") || strings.HasSuffix(p.ClusterIdentifier, "-")) {
-		return fmt.Errorf("data: aurora ClusterIdentifier %q is invalid; fix: start with a letter, use lower-case letters, digits and single hyphens, at most 63 characters, no trailing hyphen", p.ClusterIdentifier)
 	}
 	if p.DatabaseName != "" && !dbNameRE.MatchString(p.DatabaseName) {
 		return fmt.Errorf("data: aurora DatabaseName %q is invalid; fix: start with a letter, then letters, digits or '_' (at most 63)", p.DatabaseName)
-	}
-	if p.MasterUsername != "" && !dbNameRE.MatchString(p.MasterUsername) {
-		return fmt.Errorf("data: aurora MasterUsername %q is invalid; fix: start with a letter, then letters, digits or '_'", p.MasterUsername)
 	}
 	if p.RotationDays < 0 || p.RotationDays > 30 {
 		return fmt.Errorf("data: aurora RotationDays %d is out of range; fix: use 1 to 30 (seed 003 rotates every 30 days)", p.RotationDays)

@@ -2,7 +2,6 @@ package data
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -70,29 +69,10 @@ func (p *DocumentDBProps) Validate() error {
 	if p.EngineVersion != "" && p.EngineVersion != "4.0.0" && p.EngineVersion != "5.0.0" {
 		return fmt.Errorf("data: documentdb EngineVersion %q is not supported; fix: use \"5.0.0\" or \"4.0.0\"", p.EngineVersion)
 	}
-	if p.StorageKey == nil {
-		return fmt.Errorf("data: documentdb StorageKey is nil; fix: pass the customer-managed data key")
-	}
-	if p.SecretsKey == nil {
-		return fmt.Errorf("data: documentdb SecretsKey is nil; fix: pass the customer-managed secrets key")
-	}
-	if p.LogsKey == nil {
-		return fmt.Errorf("data: documentdb LogsKey is nil; fix: pass the logs key (its policy must allow CloudWatch Logs)")
-	}
-	if !slices.Contains(logs.RetentionValues, p.LogRetentionDays) {
-		return fmt.Errorf("data: documentdb LogRetentionDays %d is not accepted by CloudWatch Logs; fix: use one of %v", p.LogRetentionDays, logs.RetentionValues)
-	}
-	if p.BackupRetentionDays < 7 || p.BackupRetentionDays > 35 {
-		return fmt.Errorf("data: documentdb BackupRetentionDays %d is out of range; fix: use 7 to 35", p.BackupRetentionDays)
-	}
-	if err := checkClients("data: documentdb", "ClientSecurityGroups", p.ClientSecurityGroups); err != nil {
+	if err := (clusterProps{kind: "documentdb", storageKey: p.StorageKey, secretsKey: p.SecretsKey, logsKey: p.LogsKey,
+		logRetentionDays: p.LogRetentionDays, backupDays: p.BackupRetentionDays, clients: p.ClientSecurityGroups,
+		clusterIdentifier: p.ClusterIdentifier, masterUsername: p.MasterUsername}).validate(); err != nil {
 		return err
-	}
-	if p.ClusterIdentifier != "" && (!identifierRE.MatchString(p.ClusterIdentifier) || strings.Contains(p.ClusterIdentifier, "--") || strings.HasSuffix(p.ClusterIdentifier, "-")) {
-		return fmt.Errorf("data: documentdb ClusterIdentifier %q is invalid; fix: start with a letter, use lower-case letters, digits and single hyphens, at most 63 characters", p.ClusterIdentifier)
-	}
-	if p.MasterUsername != "" && !dbNameRE.MatchString(p.MasterUsername) {
-		return fmt.Errorf("data: documentdb MasterUsername %q is invalid; fix: start with a letter, then letters, digits or '_'", p.MasterUsername)
 	}
 	if p.RotationDays < 0 || p.RotationDays > 30 {
 		return fmt.Errorf("data: documentdb RotationDays %d is out of range; fix: use 1 to 30", p.RotationDays)
