@@ -82,6 +82,8 @@ func NewApplication(scope constructs.Construct, env *config.Environment, f *Foun
 			"COGNITO_USER_POOL_ID": *a.Identity.Pool.UserPoolId(),
 			"DB_HOST":              *db.Aurora.Cluster.ClusterEndpoint().Hostname(),
 			"DB_READER_HOST":       *db.Aurora.Cluster.ClusterReadEndpoint().Hostname(),
+			// The report function of the pipeline stack (deployed after this one), by name.
+			"REPORT_FUNCTION_NAME": ReportFunctionName(env),
 		},
 		Secrets: map[string]compute.SecretRef{
 			"DB_USERNAME": {Secret: dbSecret, Field: "username"},

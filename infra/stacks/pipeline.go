@@ -204,6 +204,7 @@ func NewPipeline(scope constructs.Construct, env *config.Environment, f *Foundat
 	}); err != nil {
 		return nil, wrap("routes", err)
 	}
+	p.grantPortal(f, app, region)
 	if p.Backup, err = data.NewBackupPlan(stack, "Backup", &data.BackupPlanProps{
 		Key: f.Keys.Data, DailyRetentionDays: env.BackupRetentionDays,
 		Resources:            []string{*p.Results.Table.TableArn(), *p.Audit.Table.TableArn()},
@@ -301,6 +302,39 @@ func (p *Pipeline) grant(f *Foundation, region, sender string) {
 		allowKeyVia(role(h), f.Keys.Data, "dynamodb", region, "kms:GenerateDataKey", "kms:Decrypt")
 	}
 }
+
+// grantPortal lets the patient portal do what seed 001 describes: list a patient's results
+// ("/dashboard lists all lab results for that patient (by querying DynamoDB)"), read one, and
+// call the report function; every read is appended to the audit trail. The policy lives in
+// this stack and attaches to the portal's task role, so the application stack (deployed
+// first) never refers to the pipeline's resources.
+func (p *Pipeline) grantPortal(f *Foundation, app *Application, region string) {
+	awsiam.NewManagedPolicy(p.Stack, jsii.String("PortalAccess"), &awsiam.ManagedPolicyProps{
+		Roles: &[]awsiam.IRole{app.Portal.TaskRole},
+		Statements: &[]awsiam.PolicyStatement{
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings("dynamodb:GetItem", "dynamodb:Query"),
+				Resources: jsii.Strings(*p.Results.Table.TableArn(), *p.Results.Table.TableArn()+"/index/"+tables.ByPatientIndex),
+			}),
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings("dynamodb:PutItem"),
+				Resources: jsii.Strings(*p.Audit.Table.TableArn()),
+			}),
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"),
+				Resources:  jsii.Strings(*f.Keys.Data.KeyArn()),
+				Conditions: &map[string]any{"StringEquals": map[string]any{"kms:ViaService": "dynamodb." + region + ".amazonaws.com"}},
+			}),
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings("lambda:InvokeFunction"),
+				Resources: jsii.Strings(*p.Functions["report"].Function.FunctionArn()),
+			}),
+		},
+	})
+}
+
+// ReportFunctionName is the report handler's function name; the portal invokes it by name.
+func ReportFunctionName(env *config.Environment) string { return env.Prefix() + "-report" }
 
 func tableProps(s tables.Schema, f *Foundation, env *config.Environment, appendOnly bool) *data.TableProps {
 	key := func(k tables.KeyAttribute) data.Key {

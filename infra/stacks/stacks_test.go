@@ -1,6 +1,7 @@
 package stacks_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -330,5 +331,53 @@ func TestCriticalBucketsReplicateInProdOnly(t *testing.T) {
 		if e.ReplicaRegion == "" && e.NotApplicable["LS-S3-008"] == "" {
 			t.Errorf("%s has no replica region and does not mark LS-S3-008 not applicable", name)
 		}
+	}
+}
+
+// The portal may list and read results, audit its reads and invoke the report function
+// (seed 001 portal flows) - exactly that, through a policy of the pipeline stack.
+func TestPortalReachesResultsAndReports(t *testing.T) {
+	requireSynth(t)
+	pipe := stackOf(t, "labsecure-prod-pipeline")
+	var policy *cfn.Resource
+	for _, r := range pipe.Template.OfType("AWS::IAM::ManagedPolicy") {
+		if strings.Contains(r.Path(), "/PortalAccess/") {
+			policy = r
+		}
+	}
+	if policy == nil {
+		t.Fatal("no PortalAccess policy in the pipeline stack")
+	}
+	if roles := fmt.Sprint(policy.Properties["Roles"]); !strings.Contains(roles, "PortalTaskRole") {
+		t.Errorf("policy not attached to the portal task role: %s", roles)
+	}
+	var actions []string
+	for _, st := range policy.List("PolicyDocument", "Statement") {
+		a, _ := cfn.Lookup(st, "Action")
+		actions = append(actions, fmt.Sprint(a))
+		if res, _ := cfn.Lookup(st, "Resource"); fmt.Sprint(res) == "*" {
+			t.Errorf("statement %v on *", a)
+		}
+	}
+	want := "[[dynamodb:GetItem dynamodb:Query] dynamodb:PutItem [kms:Decrypt kms:GenerateDataKey] lambda:InvokeFunction]"
+	if got := fmt.Sprint(actions); got != want {
+		t.Errorf("portal actions %s, want %s", got, want)
+	}
+	var reportName string
+	for _, fn := range pipe.Template.OfType("AWS::Lambda::Function") {
+		if n, _ := fn.String("FunctionName"); strings.HasSuffix(n, "-report") {
+			reportName = n
+		}
+	}
+	app := stackOf(t, "labsecure-prod-application")
+	found := false
+	for _, td := range app.Template.OfType("AWS::ECS::TaskDefinition") {
+		defs, _ := json.Marshal(td.Properties["ContainerDefinitions"])
+		if strings.Contains(td.Path(), "/Portal/") && strings.Contains(string(defs), `{"Name":"REPORT_FUNCTION_NAME","Value":"`+reportName+`"}`) {
+			found = true
+		}
+	}
+	if reportName == "" || !found {
+		t.Errorf("the portal is not told the report function's name (%q)", reportName)
 	}
 }
