@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/removalpolicy"
 )
 
 // RepositoryProps configures an ECR repository.
@@ -64,10 +65,7 @@ func NewRepository(scope constructs.Construct, id string, props *RepositoryProps
 	if keep == 0 {
 		keep = 10
 	}
-	removal := awscdk.RemovalPolicy_DESTROY
-	if props.Retain {
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
+	removal := removalpolicy.Of(props.Retain)
 	rp := &awsecr.RepositoryProps{
 		ImageScanOnPush:    jsii.Bool(true),
 		ImageTagMutability: awsecr.TagMutability_IMMUTABLE,

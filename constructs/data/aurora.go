@@ -18,6 +18,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/logs"
+	"github.com/labsecure/labsecure/constructs/removalpolicy"
 )
 
 // Engine selects the Aurora engine.
@@ -326,10 +327,7 @@ func NewAuroraCluster(scope constructs.Construct, id string, props *AuroraProps)
 		readers = append(readers, awsrds.ClusterInstance_Provisioned(jsii.String(fmt.Sprintf("Reader%d", i)), instance(i)))
 	}
 
-	removal := awscdk.RemovalPolicy_SNAPSHOT
-	if props.Retain {
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
+	removal := removalpolicy.OrSnapshot(props.Retain)
 	cp := &awsrds.DatabaseClusterProps{
 		Engine:            engine,
 		ClusterIdentifier: jsii.String(ident),

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/removalpolicy"
 )
 
 // BackupTagKey and BackupTagValue select resources when no Resources are given (the seed 003
@@ -84,10 +85,7 @@ func NewBackupPlan(scope constructs.Construct, id string, props *BackupPlanProps
 		return nil, err
 	}
 	self := constructs.NewConstruct(scope, jsii.String(id))
-	removal := awscdk.RemovalPolicy_DESTROY
-	if props.Retain {
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
+	removal := removalpolicy.Of(props.Retain)
 	vp := &awsbackup.BackupVaultProps{
 		EncryptionKey:              props.Key,
 		BlockRecoveryPointDeletion: jsii.Bool(!props.DisableDeletionBlock),

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/logs"
+	"github.com/labsecure/labsecure/constructs/removalpolicy"
 )
 
 // DocumentDBPort is the port DocumentDB listens on.
@@ -158,10 +159,7 @@ func NewDocumentDB(scope constructs.Construct, id string, props *DocumentDBProps
 		},
 	})
 
-	removal := awscdk.RemovalPolicy_SNAPSHOT
-	if props.Retain {
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
+	removal := removalpolicy.OrSnapshot(props.Retain)
 	cluster := awsdocdb.NewDatabaseCluster(self, jsii.String("Resource"), &awsdocdb.DatabaseClusterProps{
 		DbClusterName: jsii.String(ident),
 		EngineVersion: jsii.String(version),

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/labsecure/labsecure/constructs/logs"
+	"github.com/labsecure/labsecure/constructs/removalpolicy"
 )
 
 // RedisPort is the port Redis listens on.
@@ -210,10 +211,7 @@ func NewRedis(scope constructs.Construct, id string, props *RedisProps) (*Redis,
 		rp.ReplicationGroupId = jsii.String(props.ReplicationGroupID)
 	}
 	rg := awselasticache.NewCfnReplicationGroup(self, jsii.String("Resource"), rp)
-	removal := awscdk.RemovalPolicy_SNAPSHOT
-	if props.Retain {
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
+	removal := removalpolicy.OrSnapshot(props.Retain)
 	rg.ApplyRemovalPolicy(removal, nil)
 	return &Redis{ReplicationGroup: rg, SecurityGroup: sg, AuthToken: token, SlowLog: slow, SubnetGroup: subnets}, nil
 }

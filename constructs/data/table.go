@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/removalpolicy"
 )
 
 // AttributeType is a DynamoDB key attribute type.
@@ -188,10 +188,7 @@ func NewTable(scope constructs.Construct, id string, props *TableProps) (*Table,
 	if recovery == 0 {
 		recovery = 35
 	}
-	removal := awscdk.RemovalPolicy_DESTROY
-	if props.Retain {
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
+	removal := removalpolicy.Of(props.Retain)
 	tp := &awsdynamodb.TableProps{
 		PartitionKey:  props.PartitionKey.attribute(),
 		SortKey:       props.SortKey.attribute(),

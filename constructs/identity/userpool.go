@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/removalpolicy"
 )
 
 // MFA modes accepted by UserPoolProps.MFA.
@@ -258,10 +259,7 @@ func NewUserPool(scope constructs.Construct, id string, props *UserPoolProps) (*
 	if len(logout) == 0 {
 		logout = props.CallbackURLs
 	}
-	removal := awscdk.RemovalPolicy_DESTROY
-	if props.Retain {
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
+	removal := removalpolicy.Of(props.Retain)
 
 	self := constructs.NewConstruct(scope, jsii.String(id))
 	pp := &awscognito.UserPoolProps{

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/removalpolicy"
 )
 
 // Props configures one customer-managed key.
@@ -86,10 +87,7 @@ func New(scope constructs.Construct, id string, props *Props) (awskms.Key, error
 	if desc == "" {
 		desc = "labsecure " + props.Alias + " key"
 	}
-	removal := awscdk.RemovalPolicy_DESTROY
-	if props.Retain {
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
+	removal := removalpolicy.Of(props.Retain)
 	key := awskms.NewKey(scope, jsii.String(id), &awskms.KeyProps{
 		Alias:             jsii.String("alias/" + props.Alias),
 		Description:       jsii.String(desc),

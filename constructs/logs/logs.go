@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/removalpolicy"
 )
 
 // Props configures a log group.
@@ -58,10 +59,7 @@ func New(scope constructs.Construct, id string, props *Props) (awslogs.LogGroup,
 	if err := props.Validate(); err != nil {
 		return nil, err
 	}
-	removal := awscdk.RemovalPolicy_DESTROY
-	if props.Retain {
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
+	removal := removalpolicy.Of(props.Retain)
 	lp := &awslogs.LogGroupProps{
 		EncryptionKey: props.Key,
 		Retention:     awslogs.RetentionDays(retentionNames[props.RetentionDays]),

@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/removalpolicy"
 )
 
 // Defaults of QueueProps.
@@ -147,10 +148,7 @@ func NewQueue(scope constructs.Construct, id string, props *QueueProps) (*Queue,
 	if depth == 0 {
 		depth = DefaultDepthAlarmThreshold
 	}
-	removal := awscdk.RemovalPolicy_DESTROY
-	if props.Retain {
-		removal = awscdk.RemovalPolicy_RETAIN
-	}
+	removal := removalpolicy.Of(props.Retain)
 
 	self := constructs.NewConstruct(scope, jsii.String(id))
 	dlqProps := &awssqs.QueueProps{

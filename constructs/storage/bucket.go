@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/labsecure/labsecure/constructs/removalpolicy"
 )
 
 // MinNoncurrentVersionDays is the least time noncurrent versions are kept: seed 000 keeps
@@ -112,7 +113,7 @@ func NewBucket(scope constructs.Construct, id string, props *BucketProps) (awss3
 		ServerAccessLogsBucket: props.AccessLogs,
 		ServerAccessLogsPrefix: jsii.String(prefix),
 		LifecycleRules:         lifecycle(noncurrent, props.GlacierAfterDays, props.ExpireAfterDays),
-		RemovalPolicy:          removal(props.Retain),
+		RemovalPolicy:          removalpolicy.Of(props.Retain),
 		EventBridgeEnabled:     jsii.Bool(props.EventBridge),
 	}
 	if props.BucketName != "" {
@@ -183,7 +184,7 @@ func NewLogBucket(scope constructs.Construct, id string, props *LogBucketProps) 
 		MinimumTLSVersion: jsii.Number(1.2),
 		Versioned:         jsii.Bool(true),
 		LifecycleRules:    lifecycle(noncurrent, glacier, expire),
-		RemovalPolicy:     removal(props.Retain),
+		RemovalPolicy:     removalpolicy.Of(props.Retain),
 	}
 	if props.BucketName != "" {
 		bp.BucketName = jsii.String(props.BucketName)
@@ -208,11 +209,4 @@ func lifecycle(noncurrent, glacier, expire int) *[]*awss3.LifecycleRule {
 		rule.Expiration = awscdk.Duration_Days(jsii.Number(float64(expire)))
 	}
 	return &[]*awss3.LifecycleRule{rule}
-}
-
-func removal(retain bool) awscdk.RemovalPolicy {
-	if retain {
-		return awscdk.RemovalPolicy_RETAIN
-	}
-	return awscdk.RemovalPolicy_DESTROY
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/labsecure/labsecure/constructs/data"
 	"github.com/labsecure/labsecure/constructs/edge"
 	"github.com/labsecure/labsecure/constructs/messaging"
+	"github.com/labsecure/labsecure/constructs/removalpolicy"
 	"github.com/labsecure/labsecure/constructs/storage"
 	"github.com/labsecure/labsecure/infra/config"
 	"github.com/labsecure/labsecure/lambdas/tables"
@@ -114,7 +115,7 @@ func NewPipeline(scope constructs.Construct, env *config.Environment, f *Foundat
 		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
 			PasswordLength: jsii.Number(64), ExcludePunctuation: jsii.Bool(true),
 		},
-		RemovalPolicy: removalPolicy(retain),
+		RemovalPolicy: removalpolicy.Of(retain),
 	})
 	p.ConfigurationSet = awsses.NewConfigurationSet(stack, jsii.String("Mail"), &awsses.ConfigurationSetProps{
 		ConfigurationSetName: jsii.String(env.Prefix() + "-notifications"),
@@ -387,12 +388,5 @@ func lambdaAssetRoot() (string, error) {
 }
 
 func titleCase(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
-
-func removalPolicy(retain bool) awscdk.RemovalPolicy {
-	if retain {
-		return awscdk.RemovalPolicy_RETAIN
-	}
-	return awscdk.RemovalPolicy_DESTROY
-}
 
 func secondsDuration(n int) time.Duration { return time.Duration(n) * time.Second }
